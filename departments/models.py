@@ -1,0 +1,153 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    """The Django groups that carry each role (DESIGN §1)."""
+
+    OFFICE = "office", "区政府办公室"
+    HANDLER = "handler", "承办单位"
+    SUPERVISOR = "supervisor", "督查室"
+
+
+class Department(models.Model):
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", "委办局"
+        STREET = "street", "街道（镇）"
+        OTHER = "other", "其他单位"
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.BUREAU)
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    is_active = models.BooleanField("在用", default=True)
+    sort_order = models.PositiveIntegerField("排序", default=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "承办单位"
+        verbose_name_plural = "承办单位"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. Handlers belong to exactly one department."""
+
+    department = models.ForeignKey(
+        Department,
+        verbose_name="所属承办单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="承办单位经办人必须选择所属单位；区政府办公室和督查室人员留空。",
+    )
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self):
+        full = f"{self.last_name}{self.first_name}".strip()
+        return full or self.username
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+    def has_role(self, role: str) -> bool:
+        # Group names are cached per instance: a page asks several times.
+        if not hasattr(self, "_role_names"):
+            self._role_names = set(self.groups.values_list("name", flat=True))
+        return role in self._role_names
+
+    @property
+    def is_office(self) -> bool:
+        return self.is_active and self.has_role(Role.OFFICE)
+
+    @property
+    def is_handler(self) -> bool:
+        return self.is_active and self.department_id is not None and self.has_role(Role.HANDLER)
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.is_active and self.has_role(Role.SUPERVISOR)
+
+    @property
+    def role_label(self) -> str:
+        labels = [label for value, label in Role.choices if self.has_role(value)]
+        return "、".join(labels) or ("系统管理员" if self.is_superuser else "未分配角色")
+
+
+class Deputy(models.Model):
+    class Level(models.TextChoices):
+        CITY = "city", "市人大代表"
+        DISTRICT = "district", "区人大代表"
+
+    name = models.CharField("姓名", max_length=50)
+    level = models.CharField("代表层级", max_length=10, choices=Level.choices)
+    delegation = models.CharField("代表团（组）", max_length=50, blank=True)
+    workplace = models.CharField("工作单位及职务", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    # A deputy-facing view (see own items, rate the reply) is a later step: a deputy who
+    # gets an account is linked here.
+    user = models.OneToOneField(
+        User,
+        verbose_name="登录账号",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deputy",
+    )
+    is_active = models.BooleanField("在任", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "人大代表"
+        verbose_name_plural = "人大代表"
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "level"], name="deputy_unique_name_level"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_phone(self) -> str:
+        """138****5678: enough to recognise, not enough to misuse."""
+        digits = self.phone.strip()
+        if len(digits) < 7:
+            return "*" * len(digits)
+        return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+class CongressSession(models.Model):
+    """A people's-congress session (e.g. 区二届人大三次会议); recess items have none."""
+
+    name = models.CharField("会议名称", max_length=100, unique=True)
+    year = models.PositiveIntegerField("年度", db_index=True)
+    starts_on = models.DateField("开幕日期")
+    ends_on = models.DateField("闭幕日期")
+
+    class Meta:
+        verbose_name = "人代会会议"
+        verbose_name_plural = "人代会会议"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="session_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,129 @@
+"""Admin: reference tables are edited here; suggestions are visible but change only through
+the services (the browser workspace), so there is no list_editable and no inline editing."""
+
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from suggestions.deadlines import calendar_range
+from suggestions.models import (
+    Assignment,
+    CalendarDay,
+    DeadlinePolicy,
+    Event,
+    Feedback,
+    FollowUp,
+    Reply,
+    Suggestion,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = Assignment
+    fields = ["department", "role", "assigned_on", "reply_due_on", "extended_due_on",
+              "acknowledged_at", "opinion_on", "is_active"]
+    readonly_fields = fields
+
+
+class ReplyInline(ReadOnlyInline):
+    model = Reply
+    fields = ["round", "department", "outcome", "replied_on", "contact_person"]
+    readonly_fields = fields
+
+
+class FeedbackInline(ReadOnlyInline):
+    model = Feedback
+    fields = ["satisfaction", "received_on", "comment"]
+    readonly_fields = fields
+
+
+class FollowUpInline(ReadOnlyInline):
+    model = FollowUp
+    fields = ["kind", "happened_on", "department", "findings", "consistent_with_reply"]
+    readonly_fields = fields
+
+
+class EventInline(ReadOnlyInline):
+    model = Event
+    fields = ["occurred_at", "action", "actor", "department", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "kind", "source", "lead_deputy", "status", "outcome",
+                    "due_on", "key_supervision"]
+    list_filter = ["year", "kind", "source", "status", "outcome", "key_supervision", "topic"]
+    search_fields = ["title", "content", "lead_deputy__name"]
+    list_select_related = ["lead_deputy"]
+    date_hierarchy = "received_on"
+    show_full_result_count = False  # counting a large table twice per page costs more than it tells
+    inlines = [AssignmentInline, ReplyInline, FeedbackInline, FollowUpInline, EventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Suggestion._meta.fields] + ["co_signers"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description="编号", ordering="number")
+    def code(self, obj):
+        return obj.code
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "weekday", "is_working_day", "name", "source"]
+    list_filter = ["is_working_day", "source", ("date", admin.DateFieldListFilter)]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+    ordering = ["-date"]
+
+    @admin.display(description="星期")
+    def weekday(self, obj):
+        return "一二三四五六日"[obj.date.weekday()]
+
+    def save_model(self, request, obj, form, change):
+        obj.source = CalendarDay.Source.MANUAL
+        super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request, extra_context=None):
+        _, last = calendar_range()
+        horizon = timezone.localdate() + dt.timedelta(days=365)
+        if last is None or last < horizon:
+            shown = f"{last:%Y年%m月%d日}" if last else "（无）"
+            messages.warning(
+                request,
+                f"工作日历仅维护至{shown}。此后的日期只按周一至周五计算工作日，"
+                "不含法定节假日和调休，请补录下一年度的节假日安排。",
+            )
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "reply_months", "co_opinion_months", "return_window_working_days",
+                    "rework_months", "max_extension_months", "due_soon_working_days", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not DeadlinePolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
