@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from suggestions.demo import data
+from suggestions.demo.build import load_demo
+
+
+class Command(BaseCommand):
+    help = "载入静安区2023年演示数据（可重复执行；DEBUG 关闭时须加 --force）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="DEBUG 关闭（生产环境）时仍然载入演示数据。",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG 已关闭，这可能是生产环境：演示数据和演示账号不会载入。"
+                "确需载入请加 --force。"
+            )
+        created = load_demo(today=timezone.localdate())
+        if created:
+            self.stdout.write(self.style.SUCCESS("演示数据已载入。"))
+        else:
+            self.stdout.write("演示数据已存在，未做任何修改。")
+        self.stdout.write(f"演示账号（密码均为 {data.DEMO_PASSWORD}）：")
+        for username, last, first, _role, dept in data.DEMO_USERS:
+            self.stdout.write(f"  {username:<11} {dept or ''}{last}{first}")
+        self.stdout.write("  admin       系统管理员（/admin/）")
