@@ -1,0 +1,60 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from suggestions.models import Status
+from tests.factories import SuggestionFactory, UserFactory
+
+HOME = reverse("suggestions:home")
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_is_chinese(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "登录代表建议办理系统" in response.content.decode()
+
+
+def test_office_sees_all_counts(client, journey, office):
+    journey.to(Status.DRAFT)
+    journey.to(Status.REPLIED)
+    client.force_login(office)
+    response = client.get(HOME, {"year": 2024})
+    assert response.status_code == 200
+    assert response.context["total"] == 2
+    assert dict(response.context["statuses"])["待交办"] == 1
+    assert dict(response.context["outcomes"])["计划解决"] == 1
+
+
+def test_handler_counts_only_its_department(client, journey, lead_handler, other_handler):
+    journey.to(Status.IN_PROGRESS)
+    journey.to(Status.DRAFT)
+    client.force_login(lead_handler)
+    assert client.get(HOME, {"year": 2024}).context["total"] == 1
+    client.force_login(other_handler)
+    assert client.get(HOME, {"year": 2024}).context["total"] == 0
+
+
+def test_user_without_role_sees_nothing(client, journey):
+    journey.to(Status.ASSIGNED)
+    client.force_login(UserFactory(username="nobody"))
+    response = client.get(HOME, {"year": 2024})
+    assert response.context["total"] == 0
+
+
+@pytest.mark.parametrize("items", [1, 50])
+def test_home_query_count_does_not_grow(client, office, items):
+    SuggestionFactory.create_batch(items)
+    client.force_login(office)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(HOME)
+    assert response.status_code == 200
+    # 1 session, 2 user, 3 user's groups (role), 4 years, 5 by status, 6 by outcome,
+    # 7 by kind, 8 overdue count, 9 deadline policy, 10 calendar slice, 11 due-soon count.
+    assert len(ctx.captured_queries) == 11, [q["sql"] for q in ctx.captured_queries]
