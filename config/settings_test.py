@@ -5,10 +5,10 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="suggestions-test-media-")  # noqa: F405
+MEDIA_ROOT = tempfile.mkdtemp(prefix="suggestions-test-media-")
 ALLOWED_HOSTS = ["*"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

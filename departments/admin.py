@@ -38,9 +38,7 @@ class CongressSessionAdmin(admin.ModelAdmin):
 class RoleFieldMixin(forms.Form):
     """Role and department are edited together so a handler never lacks a department."""
 
-    role = forms.ChoiceField(
-        label="角色", choices=[("", "（无）"), *Role.choices], required=False
-    )
+    role = forms.ChoiceField(label="角色", choices=[("", "（无）"), *Role.choices], required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

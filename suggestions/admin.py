@@ -34,8 +34,16 @@ class ReadOnlyInline(admin.TabularInline):
 
 class AssignmentInline(ReadOnlyInline):
     model = Assignment
-    fields = ["department", "role", "assigned_on", "reply_due_on", "extended_due_on",
-              "acknowledged_at", "opinion_on", "is_active"]
+    fields = [
+        "department",
+        "role",
+        "assigned_on",
+        "reply_due_on",
+        "extended_due_on",
+        "acknowledged_at",
+        "opinion_on",
+        "is_active",
+    ]
     readonly_fields = fields
 
 
@@ -65,8 +73,17 @@ class EventInline(ReadOnlyInline):
 
 @admin.register(Suggestion)
 class SuggestionAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "title", "kind", "source", "lead_deputy", "status", "outcome",
-                    "due_on", "key_supervision"]
+    list_display = [
+        "code",
+        "title",
+        "kind",
+        "source",
+        "lead_deputy",
+        "status",
+        "outcome",
+        "due_on",
+        "key_supervision",
+    ]
     list_filter = ["year", "kind", "source", "status", "outcome", "key_supervision", "topic"]
     search_fields = ["title", "content", "lead_deputy__name"]
     list_select_related = ["lead_deputy"]
@@ -119,8 +136,16 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 @admin.register(DeadlinePolicy)
 class DeadlinePolicyAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "reply_months", "co_opinion_months", "return_window_working_days",
-                    "rework_months", "max_extension_months", "due_soon_working_days", "updated_at"]
+    list_display = [
+        "__str__",
+        "reply_months",
+        "co_opinion_months",
+        "return_window_working_days",
+        "rework_months",
+        "max_extension_months",
+        "due_soon_working_days",
+        "updated_at",
+    ]
 
     def has_add_permission(self, request):
         return not DeadlinePolicy.objects.exists()

@@ -150,10 +150,14 @@ class Suggestion(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["year", "kind", "status", "due_on"], name="sugg_year_kind_status_due"),
+            models.Index(
+                fields=["year", "kind", "status", "due_on"], name="sugg_year_kind_status_due"
+            ),
             models.Index(fields=["status", "due_on"], name="sugg_status_due"),
             models.Index(fields=["year", "kind", "assigned_on"], name="sugg_year_kind_assigned"),
-            models.Index(fields=["year", "kind", "first_replied_on"], name="sugg_year_kind_replied"),
+            models.Index(
+                fields=["year", "kind", "first_replied_on"], name="sugg_year_kind_replied"
+            ),
         ]
 
     def __str__(self):
@@ -234,7 +238,9 @@ class Assignment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["department", "is_active", "suggestion"], name="assign_dept_active"),
+            models.Index(
+                fields=["department", "is_active", "suggestion"], name="assign_dept_active"
+            ),
         ]
 
     def __str__(self):

@@ -89,7 +89,11 @@ def _lock(suggestion: Suggestion, expected_version: int | None) -> Suggestion:
             .order_by("-occurred_at", "-id")
             .first()
         )
-        who = f"{last.actor}于{timezone.localtime(last.occurred_at):%Y-%m-%d %H:%M}" if last else "他人"
+        who = (
+            f"{last.actor}于{timezone.localtime(last.occurred_at):%Y-%m-%d %H:%M}"
+            if last
+            else "他人"
+        )
         raise VersionConflict(
             f"该建议已被{who}修改（当前版本{locked.version}，您编辑的是版本{expected_version}）。"
             "您的修改未保存，请刷新页面查看最新内容后重新操作。",
@@ -260,11 +264,7 @@ def _validate_fields(data: dict) -> None:
     if not (data.get("title") or "").strip():
         _refuse("请填写建议标题。", code="title")
     session = data.get("session")
-    if (
-        data["source"] == Source.SESSION
-        and data["kind"] == Kind.SUGGESTION
-        and session is None
-    ):
+    if data["source"] == Source.SESSION and data["kind"] == Kind.SUGGESTION and session is None:
         _refuse("大会期间提出的建议须选择所属会议。", code="session")
     if data["source"] == Source.RECESS and session is not None:
         _refuse("闭会期间提出的建议不属于任何一次会议，请勿选择会议。", code="session")
@@ -350,9 +350,7 @@ def suggestion_update(
     _require_office(actor, "修改建议")
     if s.status == Status.CLOSED:
         _refuse("已办结的建议不能修改。", code="state")
-    numbering = {"year", "kind", "number"} & {
-        f for f, v in changes.items() if getattr(s, f) != v
-    }
+    numbering = {"year", "kind", "number"} & {f for f, v in changes.items() if getattr(s, f) != v}
     if numbering and s.status != Status.DRAFT:
         _refuse("建议已交办，年度、类别和编号不能再修改。", code="state")
     changed = [f for f, v in changes.items() if getattr(s, f) != v]
@@ -504,7 +502,10 @@ def assignment_acknowledge(
     s = _lock(suggestion, expected_version)
     assignment = _active_assignment(s, actor, None, "签收")
     if assignment.acknowledged_at:
-        _refuse(f"{assignment.department}已于{timezone.localtime(assignment.acknowledged_at):%Y-%m-%d}签收，无需重复签收。", code="state")
+        _refuse(
+            f"{assignment.department}已于{timezone.localtime(assignment.acknowledged_at):%Y-%m-%d}签收，无需重复签收。",
+            code="state",
+        )
     is_lead = assignment.role == Assignment.Role.LEAD
     _require_status(
         s, [Status.ASSIGNED] if is_lead else [Status.ASSIGNED, Status.IN_PROGRESS], "签收"
@@ -889,8 +890,8 @@ def extension_decide(
 ) -> Suggestion:
     s = _lock(request.assignment.suggestion, expected_version)
     _require_office(actor, "审批延期申请")
-    request = ExtensionRequest.objects.select_for_update().select_related("assignment").get(
-        pk=request.pk
+    request = (
+        ExtensionRequest.objects.select_for_update().select_related("assignment").get(pk=request.pk)
     )
     if request.status != RequestStatus.PENDING:
         _refuse(f"该延期申请已处理（{request.get_status_display()}）。", code="state")
@@ -986,7 +987,11 @@ def follow_up_record(
     happened_on = happened_on or today
     _check_date(happened_on, not_before=s.assigned_on, today=today, what="跟踪日期")
     if new_outcome:
-        last = s.outcome_changes.order_by("-effective_on").values_list("effective_on", flat=True).first()
+        last = (
+            s.outcome_changes.order_by("-effective_on")
+            .values_list("effective_on", flat=True)
+            .first()
+        )
         if last and happened_on < last:
             _refuse(f"复查日期不能早于最近一次办理结果的日期（{last:%Y-%m-%d}）。", code="date")
     follow_up = _save_record(
@@ -1040,7 +1045,9 @@ def suggestion_set_key_supervision(
     if s.status == Status.DRAFT:
         _refuse("建议尚未交办，不能设为重点督办。", code="state")
     if s.key_supervision == key_supervision:
-        _refuse("该建议已是重点督办件。" if key_supervision else "该建议不是重点督办件。", code="state")
+        _refuse(
+            "该建议已是重点督办件。" if key_supervision else "该建议不是重点督办件。", code="state"
+        )
     s.key_supervision = key_supervision
     text = "列为重点督办" if key_supervision else "取消重点督办"
     return _save(

@@ -76,8 +76,13 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
     kind = Kind.SUGGESTION
     source = Source.SESSION
     number = factory.Sequence(lambda n: n + 1)
-    session = factory.SubFactory(CongressSessionFactory, year=2024, name="区二届人大四次会议",
-                                 starts_on=dt.date(2024, 1, 8), ends_on=dt.date(2024, 1, 11))
+    session = factory.SubFactory(
+        CongressSessionFactory,
+        year=2024,
+        name="区二届人大四次会议",
+        starts_on=dt.date(2024, 1, 8),
+        ends_on=dt.date(2024, 1, 11),
+    )
     title = factory.Sequence(lambda n: f"关于改善第{n}号小区停车条件的建议")
     content = "建议内容。"
     topic = Topic.TRANSPORT

@@ -87,7 +87,12 @@ def ensure_reference_data() -> Demo:
         users[username] = user
     admin, created = User.objects.get_or_create(
         username="admin",
-        defaults={"is_staff": True, "is_superuser": True, "last_name": "系统", "first_name": "管理员"},
+        defaults={
+            "is_staff": True,
+            "is_superuser": True,
+            "last_name": "系统",
+            "first_name": "管理员",
+        },
     )
     if created:
         admin.set_password(data.DEMO_PASSWORD)
@@ -99,7 +104,11 @@ def ensure_reference_data() -> Demo:
             continue
         user, created = User.objects.get_or_create(
             username=f"handler{index:02d}",
-            defaults={"department": department, "last_name": department.name, "first_name": "经办人"},
+            defaults={
+                "department": department,
+                "last_name": department.name,
+                "first_name": "经办人",
+            },
         )
         if created:
             user.set_unusable_password()
@@ -108,8 +117,7 @@ def ensure_reference_data() -> Demo:
         handlers[department.name] = user
 
     names = iter(
-        f"{surname}{given}"
-        for given, surname in itertools.product(data.GIVEN, data.SURNAMES)
+        f"{surname}{given}" for given, surname in itertools.product(data.GIVEN, data.SURNAMES)
     )
     district, city = [], []
     for i in range(60):
@@ -167,8 +175,19 @@ def generated_titles(reserved: set[str]) -> itertools.chain:
 # One item's life
 
 
-def register(demo: Demo, *, title, department_topic, kind, source, received_on, number,
-             lead_deputy, co_signers=(), session=None) -> Suggestion:
+def register(
+    demo: Demo,
+    *,
+    title,
+    department_topic,
+    kind,
+    source,
+    received_on,
+    number,
+    lead_deputy,
+    co_signers=(),
+    session=None,
+) -> Suggestion:
     return services.suggestion_create(
         actor=demo.office,
         title=title,
@@ -187,11 +206,22 @@ def register(demo: Demo, *, title, department_topic, kind, source, received_on, 
     )
 
 
-def handle(demo: Demo, s: Suggestion, *, lead: Department, co: list[Department],
-           assigned_on: dt.date, ack_on: dt.date) -> Suggestion:
+def handle(
+    demo: Demo,
+    s: Suggestion,
+    *,
+    lead: Department,
+    co: list[Department],
+    assigned_on: dt.date,
+    ack_on: dt.date,
+) -> Suggestion:
     s = services.suggestion_assign(
-        suggestion=s, lead=lead, co_departments=co, actor=demo.office,
-        assigned_on=assigned_on, when=at(assigned_on),
+        suggestion=s,
+        lead=lead,
+        co_departments=co,
+        actor=demo.office,
+        assigned_on=assigned_on,
+        when=at(assigned_on),
     )
     s = services.assignment_acknowledge(suggestion=s, actor=demo.handler(lead), when=at(ack_on))
     for index, department in enumerate(co):
@@ -221,16 +251,24 @@ def reply(demo: Demo, s: Suggestion, *, lead: Department, outcome: str, on: dt.d
 def feedback(demo: Demo, s: Suggestion, *, satisfaction: str, on: dt.date, comment: str = ""):
     s.refresh_from_db()
     return services.feedback_record(
-        suggestion=s, actor=demo.office, satisfaction=satisfaction, received_on=on,
-        comment=comment, when=at(on, 11),
+        suggestion=s,
+        actor=demo.office,
+        satisfaction=satisfaction,
+        received_on=on,
+        comment=comment,
+        when=at(on, 11),
     )
 
 
 def recheck(demo: Demo, s: Suggestion, *, on: dt.date, to: str = Outcome.RESOLVED, findings=""):
     s.refresh_from_db()
     return services.follow_up_record(
-        suggestion=s, actor=demo.supervisor, kind=FollowUp.Kind.RECHECK,
-        happened_on=on, new_outcome=to, consistent_with_reply=True,
+        suggestion=s,
+        actor=demo.supervisor,
+        kind=FollowUp.Kind.RECHECK,
+        happened_on=on,
+        new_outcome=to,
+        consistent_with_reply=True,
         participants="区政府督查室、承办单位",
         findings=findings or "经跟踪复查，承办单位已按计划完成相关工作，代表所提问题已经解决。",
         when=at(on, 16),
@@ -254,8 +292,12 @@ def build_suggestions(demo: Demo) -> None:
         + [(t, dep, topic, Outcome.RESOLVED) for t, dep, topic in data.SPOT_CHECKED_TITLES]
         + [(*data.UNSATISFIED_TITLE, Outcome.FOR_REFERENCE)]
     )
-    remaining = {Outcome.RESOLVED: 132, Outcome.IN_PROGRESS: 5, Outcome.PLANNED: 13,
-                 Outcome.FOR_REFERENCE: 19}
+    remaining = {
+        Outcome.RESOLVED: 132,
+        Outcome.IN_PROGRESS: 5,
+        Outcome.PLANNED: 13,
+        Outcome.FOR_REFERENCE: 19,
+    }
     for *_, outcome in special:
         remaining[outcome] -= 1
     outcomes = [o for o, n in remaining.items() for _ in range(n)]
@@ -279,9 +321,15 @@ def build_suggestions(demo: Demo) -> None:
         lead = deps[lead_name]
         deputies = rng.sample(demo.district_deputies, 3)
         s = register(
-            demo, title=title, department_topic=topic, kind=Kind.SUGGESTION,
-            source=Source.SESSION, received_on=d(1, 9), number=number,
-            lead_deputy=deputies[0], co_signers=deputies[1 : rng.randint(1, 3)],
+            demo,
+            title=title,
+            department_topic=topic,
+            kind=Kind.SUGGESTION,
+            source=Source.SESSION,
+            received_on=d(1, 9),
+            number=number,
+            lead_deputy=deputies[0],
+            co_signers=deputies[1 : rng.randint(1, 3)],
             session=demo.session,
         )
         co = []
@@ -311,36 +359,60 @@ def build_suggestions(demo: Demo) -> None:
 
     # The 不满意 item: supervision, visits, a second reply round, then understanding.
     s, lead = unsatisfied
-    feedback(demo, s, satisfaction=Satisfaction.UNSATISFIED, on=d(6, 20),
-             comment="代表认为改造进度偏慢，希望明确时间表。")
+    feedback(
+        demo,
+        s,
+        satisfaction=Satisfaction.UNSATISFIED,
+        on=d(6, 20),
+        comment="代表认为改造进度偏慢，希望明确时间表。",
+    )
     s.refresh_from_db()
     services.suggestion_set_key_supervision(
-        suggestion=s, actor=demo.supervisor, key_supervision=True,
-        note="代表不满意，列为重点督办。", when=at(d(6, 21)),
+        suggestion=s,
+        actor=demo.supervisor,
+        key_supervision=True,
+        note="代表不满意，列为重点督办。",
+        when=at(d(6, 21)),
     )
     s.refresh_from_db()
     services.follow_up_record(
-        suggestion=s, actor=demo.supervisor, kind=FollowUp.Kind.SUPERVISION, happened_on=d(6, 26),
+        suggestion=s,
+        actor=demo.supervisor,
+        kind=FollowUp.Kind.SUPERVISION,
+        happened_on=d(6, 26),
         participants="区政府督查室、区人大代表工作室、区房管局",
         findings="会同区人大代表工作室约谈承办部门，要求主动与代表沟通，定期通报进展。",
         when=at(d(6, 26)),
     )
     s.refresh_from_db()
     services.follow_up_record(
-        suggestion=s, actor=demo.handler(lead), kind=FollowUp.Kind.VISIT, happened_on=d(7, 5),
-        participants="区房管局分管领导、街道人大工委", findings="上门走访代表，介绍旧改政策和征询进展。",
+        suggestion=s,
+        actor=demo.handler(lead),
+        kind=FollowUp.Kind.VISIT,
+        happened_on=d(7, 5),
+        participants="区房管局分管领导、街道人大工委",
+        findings="上门走访代表，介绍旧改政策和征询进展。",
         when=at(d(7, 5)),
     )
     s.refresh_from_db()
     services.follow_up_record(
-        suggestion=s, actor=demo.handler(lead), kind=FollowUp.Kind.MEETING, happened_on=d(7, 12),
-        participants="区房管局、彭浦新村街道、代表", findings="与代表面商，明确下一步工作时间节点。",
+        suggestion=s,
+        actor=demo.handler(lead),
+        kind=FollowUp.Kind.MEETING,
+        happened_on=d(7, 12),
+        participants="区房管局、彭浦新村街道、代表",
+        findings="与代表面商，明确下一步工作时间节点。",
         when=at(d(7, 12)),
     )
     s.refresh_from_db()
     reply(demo, s, lead=lead, outcome=Outcome.FOR_REFERENCE, on=d(7, 15))
-    feedback(demo, s, satisfaction=Satisfaction.BASICALLY_SATISFIED, on=d(8, 10),
-             comment="经多次走访沟通，代表表示理解，希望继续跟踪推进。")
+    feedback(
+        demo,
+        s,
+        satisfaction=Satisfaction.BASICALLY_SATISFIED,
+        on=d(8, 10),
+        comment="经多次走访沟通，代表表示理解，希望继续跟踪推进。",
+    )
 
     # Q3 re-checks: 3 正在解决 and 3 计划解决 become 已经解决.
     for index, s in enumerate(upgraded):
@@ -351,8 +423,11 @@ def build_suggestions(demo: Demo) -> None:
         s.refresh_from_db()
         how = "实地走访" if index % 2 == 0 else "电话回访"
         services.follow_up_record(
-            suggestion=s, actor=demo.supervisor, kind=FollowUp.Kind.SPOT_CHECK,
-            happened_on=d(8, 14) + dt.timedelta(days=3 * index), consistent_with_reply=True,
+            suggestion=s,
+            actor=demo.supervisor,
+            kind=FollowUp.Kind.SPOT_CHECK,
+            happened_on=d(8, 14) + dt.timedelta(days=3 * index),
+            consistent_with_reply=True,
             participants="区政府督查室",
             findings=f"{how}抽查：相关问题已得到较好落实，与“已经解决”的办理结果相吻合。",
             when=at(d(8, 14) + dt.timedelta(days=3 * index)),
@@ -372,39 +447,80 @@ def build_suggestions(demo: Demo) -> None:
         title, lead_name, topic = next(titles)
         lead = deps[lead_name]
         s = register(
-            demo, title=title, department_topic=topic, kind=Kind.SUGGESTION,
-            source=Source.RECESS, received_on=received_on, number=len(plan) + 1 + offset,
+            demo,
+            title=title,
+            department_topic=topic,
+            kind=Kind.SUGGESTION,
+            source=Source.RECESS,
+            received_on=received_on,
+            number=len(plan) + 1 + offset,
             lead_deputy=demo.district_deputies[offset * 5],
         )
-        s = handle(demo, s, lead=lead, co=[], assigned_on=assigned_on,
-                   ack_on=assigned_on + dt.timedelta(days=2))
+        s = handle(
+            demo,
+            s,
+            lead=lead,
+            co=[],
+            assigned_on=assigned_on,
+            ack_on=assigned_on + dt.timedelta(days=2),
+        )
         if replied_on:
             reply(demo, s, lead=lead, outcome=Outcome.RESOLVED, on=replied_on)
-            feedback(demo, s, satisfaction=Satisfaction.SATISFIED,
-                     on=replied_on + dt.timedelta(days=10))
+            feedback(
+                demo, s, satisfaction=Satisfaction.SATISFIED, on=replied_on + dt.timedelta(days=10)
+            )
         else:
             # Replied in the fourth quarter: after the reference date, so Q3 shows it open.
             reply(demo, s, lead=lead, outcome=Outcome.RESOLVED, on=d(10, 25))
 
 
 COMMUNITY_DEPARTMENTS = [
-    ("区绿化市容局", 16), ("区房管局", 14), ("区建设管理委", 6), ("区交警支队", 5),
-    ("区城管执法局", 5), ("区民政局", 4), ("区卫生健康委", 4), ("区市场监管局", 3),
-    ("区生态环境局", 3), ("区教育局", 3), ("区商务委", 3), ("区体育局", 2), ("区文化旅游局", 2),
-    ("南京西路街道", 3), ("静安寺街道", 3), ("江宁路街道", 3), ("曹家渡街道", 3),
-    ("大宁路街道", 3), ("彭浦新村街道", 3), ("临汾路街道", 2),
+    ("区绿化市容局", 16),
+    ("区房管局", 14),
+    ("区建设管理委", 6),
+    ("区交警支队", 5),
+    ("区城管执法局", 5),
+    ("区民政局", 4),
+    ("区卫生健康委", 4),
+    ("区市场监管局", 3),
+    ("区生态环境局", 3),
+    ("区教育局", 3),
+    ("区商务委", 3),
+    ("区体育局", 2),
+    ("区文化旅游局", 2),
+    ("南京西路街道", 3),
+    ("静安寺街道", 3),
+    ("江宁路街道", 3),
+    ("曹家渡街道", 3),
+    ("大宁路街道", 3),
+    ("彭浦新村街道", 3),
+    ("临汾路街道", 2),
 ]
 COMMUNITY_SUBJECTS = [
-    "居民区停车难", "弄堂路面破损", "小区门口路灯不亮", "垃圾箱房异味", "绿地缺少养护",
-    "楼道堆物", "加装电梯协调", "菜场周边秩序", "沿街商铺噪声", "非机动车乱停放",
-    "公交站点设置", "健身设施老化", "为老服务点不足", "雨污混接", "屋顶漏水",
+    "居民区停车难",
+    "弄堂路面破损",
+    "小区门口路灯不亮",
+    "垃圾箱房异味",
+    "绿地缺少养护",
+    "楼道堆物",
+    "加装电梯协调",
+    "菜场周边秩序",
+    "沿街商铺噪声",
+    "非机动车乱停放",
+    "公交站点设置",
+    "健身设施老化",
+    "为老服务点不足",
+    "雨污混接",
+    "屋顶漏水",
 ]
 
 
 def build_community_opinions(demo: Demo) -> None:
     rng = demo.rng
     outcomes = (
-        [Outcome.RESOLVED] * 48 + [Outcome.IN_PROGRESS] * 17 + [Outcome.PLANNED] * 12
+        [Outcome.RESOLVED] * 48
+        + [Outcome.IN_PROGRESS] * 17
+        + [Outcome.PLANNED] * 12
         + [Outcome.FOR_REFERENCE] * 13
     )
     rng.shuffle(outcomes)
@@ -416,17 +532,22 @@ def build_community_opinions(demo: Demo) -> None:
         street = data.STREETS[number % len(data.STREETS)]
         subject = COMMUNITY_SUBJECTS[number % len(COMMUNITY_SUBJECTS)]
         s = register(
-            demo, title=f"关于解决{street}辖区{subject}问题的意见建议（{number}）",
-            department_topic="social_governance", kind=Kind.COMMUNITY_OPINION,
-            source=Source.RECESS, received_on=d(4, 28), number=number,
+            demo,
+            title=f"关于解决{street}辖区{subject}问题的意见建议（{number}）",
+            department_topic="social_governance",
+            kind=Kind.COMMUNITY_OPINION,
+            source=Source.RECESS,
+            received_on=d(4, 28),
+            number=number,
             lead_deputy=deputies[number % len(deputies)],
         )
         s = handle(demo, s, lead=lead, co=[], assigned_on=d(5, 15), ack_on=d(5, 17))
         replied_on = reply_days[(number * 5) % len(reply_days)]
         reply(demo, s, lead=lead, outcome=outcome, on=replied_on)
         if rng.random() < 0.8:
-            feedback(demo, s, satisfaction=Satisfaction.SATISFIED,
-                     on=replied_on + dt.timedelta(days=12))
+            feedback(
+                demo, s, satisfaction=Satisfaction.SATISFIED, on=replied_on + dt.timedelta(days=12)
+            )
 
 
 def build_live_items(demo: Demo, today: dt.date) -> None:
@@ -440,8 +561,13 @@ def build_live_items(demo: Demo, today: dt.date) -> None:
     def new(days_ago: int, number: int, source=Source.RECESS):
         title, _, topic = next(titles)
         return register(
-            demo, title=title, department_topic=topic, kind=Kind.SUGGESTION, source=source,
-            received_on=today - dt.timedelta(days=days_ago), number=number,
+            demo,
+            title=title,
+            department_topic=topic,
+            kind=Kind.SUGGESTION,
+            source=source,
+            received_on=today - dt.timedelta(days=days_ago),
+            number=number,
             lead_deputy=demo.district_deputies[number % 60],
         )
 
@@ -455,8 +581,14 @@ def build_live_items(demo: Demo, today: dt.date) -> None:
     new(2, base + 1)
     # Just assigned: 区房管局 leads, 区建设管理委 co-handles; nobody has signed yet.
     s = new(6, base + 2)
-    services.suggestion_assign(suggestion=s, lead=fangguan, co_departments=[jianguan],
-                               actor=demo.office, assigned_on=ago(1), when=at(ago(1)))
+    services.suggestion_assign(
+        suggestion=s,
+        lead=fangguan,
+        co_departments=[jianguan],
+        actor=demo.office,
+        assigned_on=ago(1),
+        when=at(ago(1)),
+    )
     # Due soon (assigned ~3 months minus a week ago) and overdue items.
     for number, (lead, days) in enumerate(
         [(fangguan, 84), (lvhua, 110), (jianguan, 60), (fangguan, 120)], start=base + 3
@@ -470,8 +602,13 @@ def build_live_items(demo: Demo, today: dt.date) -> None:
     s = new(80, base + 8)
     s = handle(demo, s, lead=fangguan, co=[], assigned_on=ago(75), ack_on=ago(74))
     reply(demo, s, lead=fangguan, outcome=Outcome.PLANNED, on=ago(30))
-    feedback(demo, s, satisfaction=Satisfaction.UNSATISFIED, on=ago(5),
-             comment="代表希望提前实施，请重新研究。")
+    feedback(
+        demo,
+        s,
+        satisfaction=Satisfaction.UNSATISFIED,
+        on=ago(5),
+        comment="代表希望提前实施，请重新研究。",
+    )
 
 
 @transaction.atomic

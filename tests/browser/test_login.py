@@ -6,7 +6,9 @@ from tests.factories import office_user
 pytestmark = pytest.mark.browser
 
 
-def test_office_logs_in_and_sees_the_home_page_in_chinese(page, live_server, transactional_db, tmp_path):
+def test_office_logs_in_and_sees_the_home_page_in_chinese(
+    page, live_server, transactional_db, tmp_path
+):
     office_user(username="office", last_name="王", first_name="静")
     page.goto(f"{live_server.url}/")
     # Anonymous visitors are sent to the login page.

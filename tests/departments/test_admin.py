@@ -48,8 +48,13 @@ def test_deputy_phone_is_masked_in_the_list(admin_client):
 
 def test_admin_creates_a_handler_only_with_a_department(admin_client):
     url = reverse("admin:departments_user_add")
-    form = {"username": "newhandler", "password1": "Xq7-long-pass", "password2": "Xq7-long-pass",
-            "role": Role.HANDLER, "department": ""}
+    form = {
+        "username": "newhandler",
+        "password1": "Xq7-long-pass",
+        "password2": "Xq7-long-pass",
+        "role": Role.HANDLER,
+        "department": "",
+    }
     response = admin_client.post(url, form)
     assert response.status_code == 200
     assert "承办单位经办人必须选择所属承办单位" in response.content.decode()
@@ -70,9 +75,17 @@ def test_changing_role_replaces_the_group(admin_client):
     page = admin_client.get(url)
     assert page.context["adminform"].form.fields["role"].initial == Role.SUPERVISOR
     data = {
-        "username": "someone", "last_name": "", "first_name": "", "email": "", "phone": "",
-        "role": Role.OFFICE, "department": "", "is_active": "on",
-        "last_login_0": "", "last_login_1": "", "date_joined_0": "2024-01-01",
+        "username": "someone",
+        "last_name": "",
+        "first_name": "",
+        "email": "",
+        "phone": "",
+        "role": Role.OFFICE,
+        "department": "",
+        "is_active": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2024-01-01",
         "date_joined_1": "09:00:00",
     }
     response = admin_client.post(url, data)

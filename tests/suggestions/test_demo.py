@@ -5,6 +5,7 @@ of any report code, so the data set itself is checked.
 """
 
 import datetime as dt
+import io
 from collections import Counter
 
 import pytest
@@ -33,7 +34,7 @@ Q3 = dt.date(2023, 9, 30)
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
+    call_command("load_demo", force=True, stdout=io.StringIO())
 
 
 def outcome_as_of(qs, day):
@@ -126,9 +127,9 @@ def test_spot_checks_of_resolved_items(demo):
     findings = " ".join(checks.values_list("findings", flat=True))
     assert "实地走访" in findings and "电话回访" in findings
     for check in checks:
-        assert outcome_as_of(Suggestion.objects.filter(pk=check.suggestion_id), check.happened_on) == {
-            Outcome.RESOLVED: 1
-        }
+        assert outcome_as_of(
+            Suggestion.objects.filter(pk=check.suggestion_id), check.happened_on
+        ) == {Outcome.RESOLVED: 1}
 
 
 def test_community_opinions(demo):
@@ -163,21 +164,40 @@ def test_demo_users_log_in_with_their_roles(demo, client):
         assert (user.department.name if user.department else None) == department
         assert client.login(username=username, password="Demo-2023"), username
         client.logout()
-    for name in ("区房管局", "区绿化市容局", "区建设管理委", "区卫生健康委", "区民政局", "区教育局"):
+    for name in (
+        "区房管局",
+        "区绿化市容局",
+        "区建设管理委",
+        "区卫生健康委",
+        "区民政局",
+        "区教育局",
+    ):
         assert Department.objects.filter(name=name).exists()
 
 
 def _snapshot():
-    models = [Suggestion, Assignment, Reply, Feedback, FollowUp, OutcomeChange, Event, User,
-              Department, Deputy, CalendarDay, Suggestion.history.model]
-    return {
-        m.__name__: sorted(m.objects.values_list("pk", flat=True)) for m in models
-    } | {"versions": sorted(Suggestion.objects.values_list("pk", "version"))}
+    models = [
+        Suggestion,
+        Assignment,
+        Reply,
+        Feedback,
+        FollowUp,
+        OutcomeChange,
+        Event,
+        User,
+        Department,
+        Deputy,
+        CalendarDay,
+        Suggestion.history.model,
+    ]
+    return {m.__name__: sorted(m.objects.values_list("pk", flat=True)) for m in models} | {
+        "versions": sorted(Suggestion.objects.values_list("pk", "version"))
+    }
 
 
 def test_load_demo_twice_changes_nothing(demo):
     before = _snapshot()
-    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
+    call_command("load_demo", force=True, stdout=io.StringIO())
     assert _snapshot() == before
 
 

@@ -19,8 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
-                "DEBUG 已关闭，这可能是生产环境：演示数据和演示账号不会载入。"
-                "确需载入请加 --force。"
+                "DEBUG 已关闭，这可能是生产环境：演示数据和演示账号不会载入。确需载入请加 --force。"
             )
         created = load_demo(today=timezone.localdate())
         if created:
