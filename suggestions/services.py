@@ -423,10 +423,18 @@ def suggestion_assign(
 
 
 def _end_assignments(s: Suggestion, *, actor: User, ended_on: dt.date) -> None:
+    """End the active assignments; their pending requests lapse with them."""
     for a in Assignment.objects.filter(suggestion=s, is_active=True):
         a.is_active = False
         a.ended_on = ended_on
         _save_record(a, actor, update_fields=["is_active", "ended_on"])
+        for model in (ReturnRequest, ExtensionRequest):
+            for request in model.objects.filter(assignment=a, status=RequestStatus.PENDING):
+                request.status = RequestStatus.REJECTED
+                request.decided_by = actor
+                request.decided_at = timezone.now()
+                request.decision_note = "建议已重新交办，该申请自动失效。"
+                _save_record(request, actor)
 
 
 def _reassign(
@@ -594,6 +602,8 @@ def return_decide(
     request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RequestStatus.PENDING:
         _refuse(f"该退办申请已处理（{request.get_status_display()}）。", code="state")
+    if not request.assignment.is_active:
+        _refuse("该建议已重新交办，原单位的退办申请不再适用。", code="state")
     request.decided_at = when or timezone.now()
     request.decided_by = actor
     request.decision_note = note.strip()
@@ -722,9 +732,12 @@ def reply_submit(
     today = _today(when)
     replied_on = replied_on or today
     last = s.replies.order_by("-round").first()
+    # A rework reply answers the 不满意 feedback, so it cannot be dated before it.
+    last_feedback = s.feedbacks.order_by("-received_on").values_list("received_on", flat=True)
+    not_before = max(last.replied_on, last_feedback.first() or last.replied_on) if last else None
     _check_date(
         replied_on,
-        not_before=last.replied_on if last else assignment.assigned_on,
+        not_before=not_before or assignment.assigned_on,
         today=today,
         what="答复日期",
     )
