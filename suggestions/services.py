@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -118,20 +119,241 @@ def _require_office(actor: User, doing: str) -> None:
         _refuse(f"只有区政府办公室工作人员可以{doing}。", code="permission")
 
 
-def _active_assignment(suggestion: Suggestion, actor: User, role: str | None, doing: str):
+@dataclass
+class ItemState:
+    """What the rules look at: the item, its active assignments and pending requests.
+
+    Services load it from the locked row; pages load it to show only the actions the user
+    may take now. Both then ask the same check functions below.
+    """
+
+    suggestion: Suggestion
+    assignments: list[Assignment]
+    pending_returns: list[ReturnRequest]
+    pending_extensions: list[ExtensionRequest]
+    today: dt.date
+
+    @classmethod
+    def load(
+        cls,
+        suggestion: Suggestion,
+        *,
+        today: dt.date,
+        assignments: list[Assignment] | None = None,
+    ) -> ItemState:
+        if assignments is None:
+            assignments = list(
+                Assignment.objects.filter(suggestion=suggestion, is_active=True).select_related(
+                    "department"
+                )
+            )
+        assignments = [a for a in assignments if a.is_active]
+        ids = [a.pk for a in assignments]
+        pending = {"assignment_id__in": ids, "status": RequestStatus.PENDING}
+        return cls(
+            suggestion=suggestion,
+            assignments=assignments,
+            pending_returns=list(ReturnRequest.objects.filter(**pending)) if ids else [],
+            pending_extensions=list(ExtensionRequest.objects.filter(**pending)) if ids else [],
+            today=today,
+        )
+
+    @property
+    def has_reply(self) -> bool:
+        return self.suggestion.first_replied_on is not None
+
+
+def _held(state: ItemState, actor: User, role: str | None, doing: str) -> Assignment:
     """The acting handler's active assignment on the item, or a refusal."""
     if not actor.is_handler:
         _refuse(f"只有承办单位经办人可以{doing}。", code="permission")
-    qs = Assignment.objects.filter(
-        suggestion=suggestion, department_id=actor.department_id, is_active=True
-    )
-    if role:
-        qs = qs.filter(role=role)
-    assignment = qs.select_related("department").first()
-    if assignment is None:
-        what = {"lead": "主办", "co": "会办"}.get(role or "", "承办")
-        _refuse(f"您所在单位不是该建议的{what}单位，不能{doing}。", code="permission")
+    for assignment in state.assignments:
+        if assignment.department_id == actor.department_id and role in (None, assignment.role):
+            return assignment
+    what = {"lead": "主办", "co": "会办"}.get(role or "", "承办")
+    _refuse(f"您所在单位不是该建议的{what}单位，不能{doing}。", code="permission")
+
+
+def _check_update(state: ItemState, actor: User) -> None:
+    _require_office(actor, "修改建议")
+    if state.suggestion.status == Status.CLOSED:
+        _refuse("已办结的建议不能修改。", code="state")
+
+
+def _check_assign(state: ItemState, actor: User) -> None:
+    _require_office(actor, "交办建议")
+    _require_status(state.suggestion, [Status.DRAFT], "交办")
+
+
+def _check_reassign(state: ItemState, actor: User) -> None:
+    _require_office(actor, "重新交办")
+    _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "重新交办")
+
+
+def _check_acknowledge(state: ItemState, actor: User) -> Assignment:
+    assignment = _held(state, actor, None, "签收")
+    if assignment.acknowledged_at:
+        when = timezone.localtime(assignment.acknowledged_at)
+        _refuse(f"{assignment.department}已于{when:%Y-%m-%d}签收，无需重复签收。", code="state")
+    is_lead = assignment.role == Assignment.Role.LEAD
+    allowed = [Status.ASSIGNED] if is_lead else [Status.ASSIGNED, Status.IN_PROGRESS]
+    _require_status(state.suggestion, allowed, "签收")
     return assignment
+
+
+def _check_return_request(state: ItemState, actor: User) -> Assignment:
+    assignment = _held(state, actor, Assignment.Role.LEAD, "申请退办")
+    _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "申请退办")
+    ends = assignment.return_window_ends_on
+    if ends and state.today > ends:
+        _refuse(
+            f"退办申请须在交办后规定工作日内提出（截止{ends:%Y-%m-%d}），已超过期限。",
+            code="deadline",
+        )
+    if state.pending_returns:
+        _refuse("已有一份退办申请正在审批，请等待区政府办公室处理。", code="state")
+    return assignment
+
+
+def _check_return_decide(state: ItemState, actor: User) -> None:
+    _require_office(actor, "审批退办申请")
+    if not state.pending_returns:
+        _refuse("没有待审批的退办申请。", code="state")
+
+
+def _check_co_opinion(state: ItemState, actor: User) -> Assignment:
+    assignment = _held(state, actor, Assignment.Role.CO, "提交会办意见")
+    _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "提交会办意见")
+    return assignment
+
+
+def _check_reply(state: ItemState, actor: User) -> Assignment:
+    assignment = _held(state, actor, Assignment.Role.LEAD, "答复代表")
+    if state.suggestion.status == Status.ASSIGNED:
+        _refuse("请先签收该建议，再答复代表。", code="state")
+    _require_status(state.suggestion, [Status.IN_PROGRESS, Status.REWORK], "答复代表")
+    if not state.has_reply:
+        missing = [
+            a.department.name
+            for a in state.assignments
+            if a.role == Assignment.Role.CO and not a.opinion
+        ]
+        if missing:
+            _refuse(
+                f"会办单位{'、'.join(missing)}尚未提交会办意见，主办单位须在收到会办意见后答复。",
+                code="co_opinion",
+            )
+    return assignment
+
+
+def _check_feedback(state: ItemState, actor: User) -> None:
+    _require_office(actor, "登记代表反馈意见")
+    _require_status(state.suggestion, [Status.REPLIED], "登记代表反馈")
+
+
+def _check_extension_request(state: ItemState, actor: User) -> Assignment:
+    assignment = _held(state, actor, Assignment.Role.LEAD, "申请延期")
+    _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "申请延期")
+    if state.pending_extensions:
+        _refuse("已有一份延期申请正在审批，请等待区政府办公室处理。", code="state")
+    return assignment
+
+
+def _check_extension_decide(state: ItemState, actor: User) -> None:
+    _require_office(actor, "审批延期申请")
+    if not state.pending_extensions:
+        _refuse("没有待审批的延期申请。", code="state")
+
+
+# Which follow-up kinds each role records.
+HANDLER_FOLLOW_UPS = (FollowUp.Kind.VISIT, FollowUp.Kind.CALLBACK, FollowUp.Kind.MEETING)
+SUPERVISOR_FOLLOW_UPS = (
+    FollowUp.Kind.SUPERVISION,
+    FollowUp.Kind.SPOT_CHECK,
+    FollowUp.Kind.RECHECK,
+    FollowUp.Kind.VISIT,
+    FollowUp.Kind.CALLBACK,
+)
+
+
+def follow_up_kinds(actor: User) -> tuple[str, ...]:
+    if actor.is_office:
+        return tuple(FollowUp.Kind.values)
+    if actor.is_supervisor:
+        return SUPERVISOR_FOLLOW_UPS
+    if actor.is_handler:
+        return HANDLER_FOLLOW_UPS
+    return ()
+
+
+def _check_follow_up(state: ItemState, actor: User, kind: str | None = None) -> Department | None:
+    """Who may record a follow-up (of `kind`, when given); returns the acting department."""
+    label = FollowUp.Kind(kind).label if kind else "跟踪"
+    department = None
+    if actor.is_office:
+        pass
+    elif actor.is_supervisor:
+        if kind and kind not in SUPERVISOR_FOLLOW_UPS:
+            _refuse(f"督查室不能登记“{label}”记录。", code="permission")
+    elif actor.is_handler:
+        department = _held(state, actor, None, f"登记{label}记录").department
+        if kind and kind not in HANDLER_FOLLOW_UPS:
+            _refuse(f"承办单位不能登记“{label}”记录。", code="permission")
+    else:
+        _refuse("您没有登记跟踪记录的权限。", code="permission")
+    if state.suggestion.status == Status.DRAFT:
+        _refuse("建议尚未交办，不能登记跟踪记录。", code="state")
+    return department
+
+
+def _check_key_supervision(state: ItemState, actor: User) -> None:
+    if not (actor.is_office or actor.is_supervisor):
+        _refuse("只有区政府办公室或督查室可以设置重点督办。", code="permission")
+    if state.suggestion.status == Status.DRAFT:
+        _refuse("建议尚未交办，不能设为重点督办。", code="state")
+
+
+def _check_close(state: ItemState, actor: User) -> None:
+    _require_office(actor, "办结建议")
+    _require_status(state.suggestion, [Status.REPLIED], "办结")
+
+
+ACTION_CHECKS = {
+    "update": _check_update,
+    "assign": _check_assign,
+    "reassign": _check_reassign,
+    "acknowledge": _check_acknowledge,
+    "return_request": _check_return_request,
+    "return_decide": _check_return_decide,
+    "co_opinion": _check_co_opinion,
+    "reply": _check_reply,
+    "feedback": _check_feedback,
+    "extension_request": _check_extension_request,
+    "extension_decide": _check_extension_decide,
+    "follow_up": _check_follow_up,
+    "key_supervision": _check_key_supervision,
+    "close": _check_close,
+}
+
+
+def available_actions(state: ItemState, actor: User) -> dict[str, str]:
+    """Each action name mapped to "" when the actor may take it now, else the reason not.
+
+    Pages show the allowed ones; the reasons help explain a missing button.
+    """
+    result = {}
+    for name, check in ACTION_CHECKS.items():
+        try:
+            check(state, actor)
+        except ValidationError as refusal:
+            result[name] = refusal.messages[0]
+        else:
+            result[name] = ""
+    return result
+
+
+def _state(s: Suggestion, when: dt.datetime | None) -> ItemState:
+    return ItemState.load(s, today=_today(when))
 
 
 def _save(
@@ -347,9 +569,7 @@ def suggestion_update(
     if unknown:
         raise TypeError(f"suggestion_update() cannot change {sorted(unknown)}")
     s = _lock(suggestion, expected_version)
-    _require_office(actor, "修改建议")
-    if s.status == Status.CLOSED:
-        _refuse("已办结的建议不能修改。", code="state")
+    _check_update(_state(s, when), actor)
     numbering = {"year", "kind", "number"} & {f for f, v in changes.items() if getattr(s, f) != v}
     if numbering and s.status != Status.DRAFT:
         _refuse("建议已交办，年度、类别和编号不能再修改。", code="state")
@@ -400,8 +620,7 @@ def suggestion_assign(
     when: dt.datetime | None = None,
 ) -> Suggestion:
     s = _lock(suggestion, expected_version)
-    _require_office(actor, "交办建议")
-    _require_status(s, [Status.DRAFT], "交办")
+    _check_assign(_state(s, when), actor)
     today = _today(when)
     assigned_on = assigned_on or today
     _check_date(assigned_on, not_before=s.received_on, today=today, what="交办日期")
@@ -481,8 +700,7 @@ def suggestion_reassign(
 ) -> Suggestion:
     """Re-assign an item that is not yet replied; deadlines restart from the new date."""
     s = _lock(suggestion, expected_version)
-    _require_office(actor, "重新交办")
-    _require_status(s, [Status.ASSIGNED, Status.IN_PROGRESS], "重新交办")
+    _check_reassign(_state(s, when), actor)
     today = _today(when)
     assigned_on = assigned_on or today
     _check_date(assigned_on, not_before=s.assigned_on, today=today, what="交办日期")
@@ -508,16 +726,8 @@ def assignment_acknowledge(
 ) -> Suggestion:
     """签收. The lead's acknowledgement starts the handling (已交办 → 办理中)."""
     s = _lock(suggestion, expected_version)
-    assignment = _active_assignment(s, actor, None, "签收")
-    if assignment.acknowledged_at:
-        _refuse(
-            f"{assignment.department}已于{timezone.localtime(assignment.acknowledged_at):%Y-%m-%d}签收，无需重复签收。",
-            code="state",
-        )
+    assignment = _check_acknowledge(_state(s, when), actor)
     is_lead = assignment.role == Assignment.Role.LEAD
-    _require_status(
-        s, [Status.ASSIGNED] if is_lead else [Status.ASSIGNED, Status.IN_PROGRESS], "签收"
-    )
     assignment.acknowledged_at = when or timezone.now()
     assignment.acknowledged_by = actor
     _save_record(assignment, actor, update_fields=["acknowledged_at", "acknowledged_by"])
@@ -550,19 +760,9 @@ def return_request(
     when: dt.datetime | None = None,
 ) -> ReturnRequest:
     s = _lock(suggestion, expected_version)
-    assignment = _active_assignment(s, actor, Assignment.Role.LEAD, "申请退办")
-    _require_status(s, [Status.ASSIGNED, Status.IN_PROGRESS], "申请退办")
-    today = _today(when)
-    if assignment.return_window_ends_on and today > assignment.return_window_ends_on:
-        _refuse(
-            f"退办申请须在交办后规定工作日内提出（截止{assignment.return_window_ends_on:%Y-%m-%d}），"
-            "已超过期限。",
-            code="deadline",
-        )
+    assignment = _check_return_request(_state(s, when), actor)
     if not reason.strip():
         _refuse("请填写退办理由。", code="reason")
-    if ReturnRequest.objects.filter(assignment=assignment, status=RequestStatus.PENDING).exists():
-        _refuse("已有一份退办申请正在审批，请等待区政府办公室处理。", code="state")
     request = _save_record(
         ReturnRequest(
             assignment=assignment,
@@ -654,8 +854,7 @@ def co_opinion_submit(
     when: dt.datetime | None = None,
 ) -> Suggestion:
     s = _lock(suggestion, expected_version)
-    assignment = _active_assignment(s, actor, Assignment.Role.CO, "提交会办意见")
-    _require_status(s, [Status.ASSIGNED, Status.IN_PROGRESS], "提交会办意见")
+    assignment = _check_co_opinion(_state(s, when), actor)
     if not opinion.strip():
         _refuse("请填写会办意见。", code="opinion")
     now = when or timezone.now()
@@ -721,10 +920,7 @@ def reply_submit(
 ) -> Reply:
     """办复: only the lead replies to the deputy, after the co-handling opinions are in."""
     s = _lock(suggestion, expected_version)
-    assignment = _active_assignment(s, actor, Assignment.Role.LEAD, "答复代表")
-    if s.status == Status.ASSIGNED:
-        _refuse("请先签收该建议，再答复代表。", code="state")
-    _require_status(s, [Status.IN_PROGRESS, Status.REWORK], "答复代表")
+    assignment = _check_reply(_state(s, when), actor)
     if outcome not in Outcome.values:
         _refuse("请选择办理结果（已经解决、正在解决、计划解决、留作参考）。", code="outcome")
     if not text.strip():
@@ -741,17 +937,6 @@ def reply_submit(
         today=today,
         what="答复日期",
     )
-    if last is None:
-        missing = list(
-            Assignment.objects.filter(
-                suggestion=s, role=Assignment.Role.CO, is_active=True, opinion=""
-            ).values_list("department__name", flat=True)
-        )
-        if missing:
-            _refuse(
-                f"会办单位{'、'.join(missing)}尚未提交会办意见，主办单位须在收到会办意见后答复。",
-                code="co_opinion",
-            )
     reply = Reply(
         suggestion=s,
         round=(last.round + 1) if last else 1,
@@ -804,8 +989,7 @@ def feedback_record(
 ) -> Feedback:
     """The deputy's rating: 满意/基本满意 closes the item, 不满意 opens a rework round."""
     s = _lock(suggestion, expected_version)
-    _require_office(actor, "登记代表反馈意见")
-    _require_status(s, [Status.REPLIED], "登记代表反馈")
+    _check_feedback(_state(s, when), actor)
     if satisfaction not in Satisfaction.values:
         _refuse("请选择满意度（满意、基本满意、不满意）。", code="satisfaction")
     reply = s.replies.order_by("-round").first()
@@ -857,8 +1041,7 @@ def extension_request(
     when: dt.datetime | None = None,
 ) -> ExtensionRequest:
     s = _lock(suggestion, expected_version)
-    assignment = _active_assignment(s, actor, Assignment.Role.LEAD, "申请延期")
-    _require_status(s, [Status.ASSIGNED, Status.IN_PROGRESS], "申请延期")
+    assignment = _check_extension_request(_state(s, when), actor)
     if not reason.strip():
         _refuse("请填写延期理由。", code="reason")
     current = assignment.due_in_force
@@ -867,10 +1050,6 @@ def extension_request(
         _refuse(f"申请延期的日期须晚于当前期限（{current:%Y-%m-%d}）。", code="date")
     if requested_due_on > limit:
         _refuse(f"延期最长至{limit:%Y-%m-%d}（原期限后不超过规定月数）。", code="date")
-    if ExtensionRequest.objects.filter(
-        assignment=assignment, status=RequestStatus.PENDING
-    ).exists():
-        _refuse("已有一份延期申请正在审批，请等待区政府办公室处理。", code="state")
     request = _save_record(
         ExtensionRequest(
             assignment=assignment,
@@ -940,17 +1119,6 @@ def extension_decide(
     )
 
 
-# Which follow-up kinds each role records.
-HANDLER_FOLLOW_UPS = {FollowUp.Kind.VISIT, FollowUp.Kind.CALLBACK, FollowUp.Kind.MEETING}
-SUPERVISOR_FOLLOW_UPS = {
-    FollowUp.Kind.SUPERVISION,
-    FollowUp.Kind.SPOT_CHECK,
-    FollowUp.Kind.RECHECK,
-    FollowUp.Kind.VISIT,
-    FollowUp.Kind.CALLBACK,
-}
-
-
 @transaction.atomic
 def follow_up_record(
     *,
@@ -970,20 +1138,7 @@ def follow_up_record(
     if kind not in FollowUp.Kind.values:
         _refuse("跟踪方式不正确。", code="kind")
     label = FollowUp.Kind(kind).label
-    department = None
-    if actor.is_office:
-        pass
-    elif actor.is_supervisor:
-        if kind not in SUPERVISOR_FOLLOW_UPS:
-            _refuse(f"督查室不能登记“{label}”记录。", code="permission")
-    elif actor.is_handler:
-        department = _active_assignment(s, actor, None, f"登记{label}记录").department
-        if kind not in HANDLER_FOLLOW_UPS:
-            _refuse(f"承办单位不能登记“{label}”记录。", code="permission")
-    else:
-        _refuse("您没有登记跟踪记录的权限。", code="permission")
-    if s.status == Status.DRAFT:
-        _refuse("建议尚未交办，不能登记跟踪记录。", code="state")
+    department = _check_follow_up(_state(s, when), actor, kind)
     if kind in (FollowUp.Kind.SPOT_CHECK, FollowUp.Kind.RECHECK) and not s.outcome:
         _refuse(f"建议尚未办复，不能{label}。", code="state")
     if not findings.strip():
@@ -1053,10 +1208,7 @@ def suggestion_set_key_supervision(
     when: dt.datetime | None = None,
 ) -> Suggestion:
     s = _lock(suggestion, expected_version)
-    if not (actor.is_office or actor.is_supervisor):
-        _refuse("只有区政府办公室或督查室可以设置重点督办。", code="permission")
-    if s.status == Status.DRAFT:
-        _refuse("建议尚未交办，不能设为重点督办。", code="state")
+    _check_key_supervision(_state(s, when), actor)
     if s.key_supervision == key_supervision:
         _refuse(
             "该建议已是重点督办件。" if key_supervision else "该建议不是重点督办件。", code="state"
@@ -1084,8 +1236,7 @@ def suggestion_close(
 ) -> Suggestion:
     """办结 without a rating (e.g. the deputy did not answer); the rating closes otherwise."""
     s = _lock(suggestion, expected_version)
-    _require_office(actor, "办结建议")
-    _require_status(s, [Status.REPLIED], "办结")
+    _check_close(_state(s, when), actor)
     s.status = Status.CLOSED
     return _save(
         s,
