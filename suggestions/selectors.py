@@ -4,12 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from departments.models import User
 from suggestions.deadlines import add_working_days
-from suggestions.models import OPEN_STATUSES, Assignment, DeadlinePolicy, Suggestion
+from suggestions.models import (
+    FOLLOW_UP_OUTCOMES,
+    OPEN_STATUSES,
+    Assignment,
+    DeadlinePolicy,
+    Event,
+    ExtensionRequest,
+    Feedback,
+    FollowUp,
+    Reply,
+    RequestStatus,
+    ReturnRequest,
+    Status,
+    Suggestion,
+)
 
 
 class DeadlineState:
@@ -68,3 +92,160 @@ def filter_overdue(qs: QuerySet[Suggestion], today: dt.date | None = None) -> Qu
 def filter_due_soon(qs: QuerySet[Suggestion], today: dt.date | None = None) -> QuerySet:
     today = today or timezone.localdate()
     return qs.filter(status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=due_soon_limit(today))
+
+
+def _lead_assignments() -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(is_active=True).select_related("department"),
+        to_attr="active_assignments",
+    )
+
+
+def suggestion_list(user: User, *, today: dt.date | None = None) -> QuerySet[Suggestion]:
+    """The rows of a list page: visible items with their deputy, departments and deadline."""
+    return with_deadline_state(
+        suggestions_visible_to(user)
+        .select_related("lead_deputy")
+        .prefetch_related(_lead_assignments()),
+        today,
+    )
+
+
+def suggestion_get(user: User, pk: int) -> Suggestion | None:
+    """One item with everything its detail page shows, in a fixed number of queries."""
+    return (
+        with_deadline_state(suggestions_visible_to(user))
+        .select_related("lead_deputy", "session", "created_by")
+        .prefetch_related(
+            "co_signers",
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related(
+                    "department", "acknowledged_by", "opinion_by"
+                ).order_by("-is_active", "role", "id"),
+            ),
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.select_related("department", "created_by"),
+            ),
+            Prefetch("feedbacks", queryset=Feedback.objects.select_related("created_by")),
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.select_related(
+                    "department", "created_by", "outcome_change"
+                ),
+            ),
+            Prefetch(
+                "events",
+                queryset=Event.objects.select_related("actor", "department").order_by(
+                    "-occurred_at", "-id"
+                ),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def workspace_sections(user: User, *, today: dt.date | None = None) -> list[tuple[str, str, list]]:
+    """我的待办: (key, heading, items) for the user's role, each ordered by due date.
+
+    One query per section, whatever the number of items.
+    """
+    today = today or timezone.localdate()
+    rows = suggestion_list(user, today=today).order_by("due_on", "year", "number")
+    sections: list[tuple[str, str, QuerySet]] = []
+    if user.is_handler:
+        mine = Assignment.objects.filter(
+            suggestion=OuterRef("pk"), department_id=user.department_id, is_active=True
+        )
+        sections = [
+            (
+                "acknowledge",
+                "待签收",
+                rows.filter(Exists(mine.filter(acknowledged_at__isnull=True))).filter(
+                    status__in=[Status.ASSIGNED, Status.IN_PROGRESS]
+                ),
+            ),
+            (
+                "co_opinion",
+                "待提交会办意见",
+                rows.filter(
+                    Exists(mine.filter(role=Assignment.Role.CO, opinion="")),
+                    status__in=[Status.ASSIGNED, Status.IN_PROGRESS],
+                ),
+            ),
+            (
+                "overdue",
+                "已超期",
+                filter_overdue(rows, today).filter(Exists(mine.filter(role=Assignment.Role.LEAD))),
+            ),
+            (
+                "due_soon",
+                "临期（10个工作日内到期）",
+                filter_due_soon(rows, today).filter(Exists(mine.filter(role=Assignment.Role.LEAD))),
+            ),
+            (
+                "rework",
+                "重新办理",
+                rows.filter(status=Status.REWORK).filter(
+                    Exists(mine.filter(role=Assignment.Role.LEAD))
+                ),
+            ),
+            (
+                "in_progress",
+                "办理中",
+                rows.filter(status=Status.IN_PROGRESS).filter(
+                    Exists(mine.filter(role=Assignment.Role.LEAD))
+                ),
+            ),
+            (
+                "follow_up",
+                "正在解决、计划解决，待跟踪落实",
+                rows.filter(
+                    outcome__in=FOLLOW_UP_OUTCOMES, status__in=[Status.REPLIED, Status.CLOSED]
+                )
+                .filter(Exists(mine.filter(role=Assignment.Role.LEAD)))
+                .order_by("first_replied_on"),
+            ),
+        ]
+    elif user.is_office:
+        pending = {"assignment__suggestion": OuterRef("pk"), "status": RequestStatus.PENDING}
+        sections = [
+            ("draft", "待交办", rows.filter(status=Status.DRAFT).order_by("received_on", "number")),
+            (
+                "return_requests",
+                "待审批的退办申请",
+                rows.filter(Exists(ReturnRequest.objects.filter(**pending))),
+            ),
+            (
+                "extension_requests",
+                "待审批的延期申请",
+                rows.filter(Exists(ExtensionRequest.objects.filter(**pending))),
+            ),
+            (
+                "feedback",
+                "已答复，待登记代表意见",
+                rows.filter(status=Status.REPLIED).order_by("first_replied_on"),
+            ),
+            ("overdue", "已超期", filter_overdue(rows, today)),
+            ("due_soon", "临期（10个工作日内到期）", filter_due_soon(rows, today)),
+        ]
+    elif user.is_supervisor:
+        sections = [
+            ("overdue", "已超期", filter_overdue(rows, today)),
+            (
+                "key_supervision",
+                "重点督办",
+                rows.filter(key_supervision=True).exclude(status=Status.CLOSED),
+            ),
+            (
+                "follow_up",
+                "正在解决、计划解决，待跟踪复查",
+                rows.filter(
+                    outcome__in=FOLLOW_UP_OUTCOMES, status__in=[Status.REPLIED, Status.CLOSED]
+                ).order_by("first_replied_on"),
+            ),
+        ]
+    return [(key, title, list(qs[:200])) for key, title, qs in sections]

@@ -6,4 +6,15 @@ app_name = "suggestions"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("workspace/", views.workspace, name="workspace"),
+    path("suggestions/", views.suggestion_list_view, name="list"),
+    path("suggestions/new/", views.suggestion_create, name="create"),
+    path("suggestions/bulk-assign/", views.bulk_assign, name="bulk_assign"),
+    path("suggestions/<int:pk>/", views.detail, name="detail"),
+    path("suggestions/<int:pk>/do/<slug:name>/", views.action_view, name="action"),
+    path(
+        "suggestions/<int:pk>/replies/<int:reply_pk>/letter/",
+        views.reply_letter,
+        name="reply_letter",
+    ),
 ]

@@ -1,0 +1,132 @@
+"""One FilterSet for the suggestion list: the page, the API and the Excel export use it."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from departments.models import CongressSession, Department, Deputy
+from suggestions.models import (
+    OPEN_STATUSES,
+    Assignment,
+    Kind,
+    Outcome,
+    Satisfaction,
+    Source,
+    Status,
+    Suggestion,
+    Topic,
+)
+from suggestions.selectors import DeadlineState, due_soon_limit
+
+DEADLINE_CHOICES = [
+    (DeadlineState.ON_TRACK, "正常"),
+    (DeadlineState.DUE_SOON, "临期（10个工作日内到期）"),
+    (DeadlineState.OVERDUE, "已超期"),
+]
+ROLE_CHOICES = [("lead", "主办"), ("co", "会办")]
+BOOLEAN_CHOICES = [("true", "是"), ("false", "否")]
+
+# The columns a user may sort by; each maps to the indexed fields it orders on.
+ORDERING_FIELDS = (
+    ("number", "number"),
+    ("received_on", "received_on"),
+    ("assigned_on", "assigned_on"),
+    ("due_on", "due_on"),
+    ("first_replied_on", "first_replied_on"),
+    ("status", "status"),
+    ("title", "title"),
+)
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="关键词", method="filter_text")
+    year = django_filters.NumberFilter(label="年度")
+    kind = django_filters.ChoiceFilter(label="类别", choices=Kind.choices)
+    source = django_filters.ChoiceFilter(label="提出时间", choices=Source.choices)
+    session = django_filters.ModelChoiceFilter(label="会议", queryset=CongressSession.objects.all())
+    department = django_filters.ModelChoiceFilter(
+        label="承办单位", queryset=Department.objects.all(), method="filter_department"
+    )
+    department_role = django_filters.ChoiceFilter(
+        label="承办方式", choices=ROLE_CHOICES, method="filter_noop"
+    )
+    status = django_filters.MultipleChoiceFilter(label="办理状态", choices=Status.choices)
+    outcome = django_filters.MultipleChoiceFilter(label="办理结果", choices=Outcome.choices)
+    satisfaction = django_filters.ChoiceFilter(label="满意度", choices=Satisfaction.choices)
+    key_supervision = django_filters.ChoiceFilter(
+        label="重点督办", choices=BOOLEAN_CHOICES, method="filter_key_supervision"
+    )
+    deadline = django_filters.ChoiceFilter(
+        label="期限", choices=DEADLINE_CHOICES, method="filter_deadline"
+    )
+    deputy = django_filters.ModelChoiceFilter(
+        label="代表", queryset=Deputy.objects.all(), method="filter_deputy"
+    )
+    topic = django_filters.ChoiceFilter(label="主题分类", choices=Topic.choices)
+    o = django_filters.OrderingFilter(
+        label="排序",
+        fields=ORDERING_FIELDS,
+        field_labels={
+            "number": "编号",
+            "received_on": "收到日期",
+            "assigned_on": "交办日期",
+            "due_on": "期限",
+            "first_replied_on": "办复日期",
+            "status": "状态",
+            "title": "标题",
+        },
+    )
+
+    class Meta:
+        model = Suggestion
+        fields: list[str] = []
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(title__icontains=value) | Q(content__icontains=value)
+        # "2023建012" or a bare number finds the item by its number.
+        digits = value.replace("建", "").replace("社", "")
+        if digits.isdigit():
+            number = int(digits[4:]) if len(digits) > 4 and digits[:4].startswith("20") else None
+            if number is not None:
+                condition |= Q(year=int(digits[:4]), number=number)
+            else:
+                condition |= Q(number=int(digits))
+        return queryset.filter(condition)
+
+    def filter_noop(self, queryset, name, value):
+        # Read together with `department` in filter_department.
+        return queryset
+
+    def filter_department(self, queryset, name, value):
+        held = Assignment.objects.filter(
+            suggestion=OuterRef("pk"), department=value, is_active=True
+        )
+        role = self.form.cleaned_data.get("department_role")
+        if role:
+            held = held.filter(role=role)
+        return queryset.filter(Exists(held))
+
+    def filter_key_supervision(self, queryset, name, value):
+        return queryset.filter(key_supervision=(value == "true"))
+
+    def filter_deadline(self, queryset, name, value):
+        open_items = queryset.filter(status__in=OPEN_STATUSES, due_on__isnull=False)
+        if value == DeadlineState.OVERDUE:
+            return open_items.filter(due_on__lt=self.today)
+        limit = due_soon_limit(self.today)
+        if value == DeadlineState.DUE_SOON:
+            return open_items.filter(due_on__gte=self.today, due_on__lte=limit)
+        return open_items.filter(due_on__gt=limit)
+
+    def filter_deputy(self, queryset, name, value):
+        cosigned = Suggestion.co_signers.through.objects.filter(
+            suggestion_id=OuterRef("pk"), deputy=value
+        )
+        return queryset.filter(Q(lead_deputy=value) | Exists(cosigned))

@@ -1,0 +1,269 @@
+"""Forms parse and label input; the services decide. Every action form carries the version
+the user saw, so a concurrent change is refused instead of overwritten."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from departments.models import CongressSession, Department, Deputy
+from suggestions.models import (
+    FollowUp,
+    Kind,
+    Outcome,
+    Satisfaction,
+    Source,
+    Suggestion,
+    Topic,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXTAREA = forms.Textarea(attrs={"rows": 5})
+
+
+def active_departments():
+    return Department.objects.filter(is_active=True)
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SuggestionForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=Kind.choices, initial=Kind.SUGGESTION)
+    source = forms.ChoiceField(label="提出时间", choices=Source.choices, initial=Source.SESSION)
+    session = forms.ModelChoiceField(
+        label="所属会议",
+        queryset=CongressSession.objects.all(),
+        required=False,
+        help_text="大会期间提出的代表建议必须选择会议",
+    )
+    year = forms.IntegerField(
+        label="年度",
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text="留空则取收到日期的年份",
+    )
+    number = forms.IntegerField(
+        label="编号", min_value=1, required=False, help_text="留空则自动取本年度同类别的下一个编号"
+    )
+    title = forms.CharField(label="标题", max_length=200)
+    content = forms.CharField(
+        label="内容", widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+    topic = forms.ChoiceField(label="主题分类", choices=Topic.choices, initial=Topic.OTHER)
+    lead_deputy = forms.ModelChoiceField(
+        label="领衔代表", queryset=Deputy.objects.filter(is_active=True)
+    )
+    co_signers = forms.ModelMultipleChoiceField(
+        label="联名代表",
+        queryset=Deputy.objects.filter(is_active=True),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    received_on = forms.DateField(label="收到日期", widget=DATE, initial=timezone.localdate)
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+
+class SuggestionEditForm(VersionedForm, SuggestionForm):
+    pass
+
+
+class AssignForm(VersionedForm):
+    lead = forms.ModelChoiceField(label="主办单位", queryset=active_departments())
+    co_departments = forms.ModelMultipleChoiceField(
+        label="会办单位",
+        queryset=active_departments(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    assigned_on = forms.DateField(label="交办日期", widget=DATE, initial=timezone.localdate)
+
+    def clean(self):
+        cleaned = super().clean()
+        lead, co = cleaned.get("lead"), cleaned.get("co_departments") or []
+        if lead and lead in co:
+            self.add_error("co_departments", f"{lead}已是主办单位，不能同时作为会办单位。")
+        return cleaned
+
+
+class ReassignForm(AssignForm):
+    reason = forms.CharField(label="重新交办原因", widget=TEXTAREA, required=False)
+
+
+class BulkAssignForm(forms.Form):
+    ids = forms.ModelMultipleChoiceField(
+        queryset=Suggestion.objects.none(), error_messages={"required": "请先勾选要交办的建议。"}
+    )
+    lead = forms.ModelChoiceField(label="主办单位", queryset=active_departments())
+    co_departments = forms.ModelMultipleChoiceField(
+        label="会办单位", queryset=active_departments(), required=False
+    )
+    assigned_on = forms.DateField(label="交办日期", widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if queryset is not None:
+            self.fields["ids"].queryset = queryset
+
+
+class AcknowledgeForm(VersionedForm):
+    pass
+
+
+class ReturnRequestForm(VersionedForm):
+    reason = forms.CharField(label="退办理由", widget=TEXTAREA)
+    suggested_department = forms.ModelChoiceField(
+        label="建议改交单位", queryset=active_departments(), required=False
+    )
+
+
+DECISIONS = [("approve", "同意"), ("reject", "不同意")]
+
+
+class ReturnDecideForm(VersionedForm):
+    decision = forms.ChoiceField(label="审批意见", choices=DECISIONS, widget=forms.RadioSelect)
+    note = forms.CharField(label="说明", widget=TEXTAREA, required=False)
+    lead = forms.ModelChoiceField(
+        label="新的主办单位",
+        queryset=active_departments(),
+        required=False,
+        help_text="同意退办时必填",
+    )
+    co_departments = forms.ModelMultipleChoiceField(
+        label="会办单位",
+        queryset=active_departments(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "approve" and not cleaned.get("lead"):
+            self.add_error("lead", "同意退办时须指定新的主办单位。")
+        return cleaned
+
+
+class CoOpinionForm(VersionedForm):
+    opinion = forms.CharField(label="会办意见", widget=TEXTAREA)
+
+
+LETTER_TYPES = {
+    # extension: (accepted content types, magic bytes at the start of the file)
+    ".pdf": ({"application/pdf"}, (b"%PDF-",)),
+    ".doc": ({"application/msword"}, (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    ".docx": (
+        {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+        (b"PK\x03\x04",),
+    ),
+    ".ofd": ({"application/ofd", "application/octet-stream", "application/zip"}, (b"PK\x03\x04",)),
+}
+LETTER_MAX_BYTES = getattr(settings, "LETTER_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def validate_letter(upload) -> None:
+    """A reply letter is a PDF, Word or OFD file under the size limit, checked by its name,
+    its declared type and its first bytes (a renamed file is refused)."""
+    name = upload.name or ""
+    extension = Path(name).suffix.lower()
+    if extension not in LETTER_TYPES:
+        raise forms.ValidationError(
+            f"答复函只能上传 PDF、Word（.doc/.docx）或 OFD 文件，“{name}”的格式不支持。"
+        )
+    if upload.size > LETTER_MAX_BYTES:
+        raise forms.ValidationError(
+            f"答复函不能超过{LETTER_MAX_BYTES // (1024 * 1024)}MB，"
+            f"当前文件{upload.size / 1024 / 1024:.1f}MB。"
+        )
+    if upload.size == 0:
+        raise forms.ValidationError("答复函是空文件，请重新选择。")
+    types, magics = LETTER_TYPES[extension]
+    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
+    if content_type and content_type not in types | {"application/octet-stream"}:
+        raise forms.ValidationError(f"文件类型（{content_type}）与扩展名{extension}不符。")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(m) for m in magics):
+        raise forms.ValidationError(
+            f"文件内容不是有效的{extension[1:].upper()}文件，请检查后重新上传。"
+        )
+
+
+class ReplyForm(VersionedForm):
+    outcome = forms.ChoiceField(label="办理结果", choices=Outcome.choices, widget=forms.RadioSelect)
+    text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 8}))
+    replied_on = forms.DateField(label="答复日期", widget=DATE, initial=timezone.localdate)
+    letter = forms.FileField(
+        label="答复函",
+        required=False,
+        validators=[validate_letter],
+        help_text="PDF、Word 或 OFD 文件，不超过20MB",
+    )
+    contact_person = forms.CharField(label="联系人", max_length=50, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+
+class FeedbackForm(VersionedForm):
+    satisfaction = forms.ChoiceField(
+        label="代表满意度", choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    received_on = forms.DateField(label="反馈日期", widget=DATE, initial=timezone.localdate)
+    comment = forms.CharField(
+        label="代表意见", widget=TEXTAREA, required=False, help_text="不满意时必填"
+    )
+
+
+class ExtensionRequestForm(VersionedForm):
+    requested_due_on = forms.DateField(label="申请延期至", widget=DATE)
+    reason = forms.CharField(label="延期理由", widget=TEXTAREA)
+
+
+class ExtensionDecideForm(VersionedForm):
+    decision = forms.ChoiceField(label="审批意见", choices=DECISIONS, widget=forms.RadioSelect)
+    note = forms.CharField(label="说明", widget=TEXTAREA, required=False)
+
+
+class FollowUpForm(VersionedForm):
+    kind = forms.ChoiceField(label="方式", choices=FollowUp.Kind.choices)
+    happened_on = forms.DateField(label="日期", widget=DATE, initial=timezone.localdate)
+    participants = forms.CharField(label="参加人员", max_length=200, required=False)
+    findings = forms.CharField(label="情况与结论", widget=TEXTAREA)
+    consistent_with_reply = forms.NullBooleanField(
+        label="与办理结果相符",
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", "（不适用）"), ("true", "相符"), ("false", "不相符")]
+        ),
+    )
+    new_outcome = forms.ChoiceField(
+        label="复查后办理结果",
+        choices=[("", "（不变更）"), *Outcome.choices],
+        required=False,
+        help_text="仅跟踪复查可变更办理结果，须在“情况与结论”中写明依据",
+    )
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [(k, FollowUp.Kind(k).label) for k in kinds]
+
+
+class KeySupervisionForm(VersionedForm):
+    key_supervision = forms.TypedChoiceField(
+        label="重点督办",
+        choices=[("true", "列为重点督办"), ("false", "取消重点督办")],
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="说明", widget=TEXTAREA, required=False)
+
+
+class CloseForm(VersionedForm):
+    note = forms.CharField(label="办结说明", widget=TEXTAREA, required=False)
