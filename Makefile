@@ -1,0 +1,60 @@
+# Developer and CI entry points. Everything runs from the uv-managed .venv.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON := .venv/bin/python
+RUFF := .venv/bin/ruff
+PYTEST := .venv/bin/pytest
+# Extra pytest arguments, e.g.  make test PYTEST_ARGS="-k report -x"
+PYTEST_ARGS ?=
+
+.PHONY: help install install-system run lint format test test-postgres
+
+help:
+	@echo "make install         create/refresh .venv from uv.lock"
+	@echo "make install-system  apt packages the tests need (Chromium, Noto CJK fonts)"
+	@echo "make run             migrate, load demo data, runserver on 127.0.0.1:8000"
+	@echo "make lint            ruff check + ruff format --check"
+	@echo "make format          ruff format + ruff check --fix"
+	@echo "make test            lint, migrations check, pytest on SQLite"
+	@echo "make test-postgres   pytest against a throwaway PostgreSQL"
+
+install:
+	scripts/install-python.sh
+
+install-system:
+	scripts/install-system.sh
+
+run: install
+	@export DEBUG="$${DEBUG:-true}"; \
+	$(PYTHON) manage.py migrate --noinput && \
+	$(PYTHON) manage.py load_demo && \
+	echo && \
+	echo "打开 http://127.0.0.1:8000/" && \
+	echo && \
+	exec $(PYTHON) manage.py runserver 127.0.0.1:8000
+
+lint:
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+format:
+	$(RUFF) format .
+	$(RUFF) check --fix .
+
+test: install install-system
+	$(MAKE) --no-print-directory lint
+	SECRET_KEY=ci-check $(PYTHON) manage.py makemigrations --check --dry-run
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) --create-db $(PYTEST_ARGS)
+
+# The cluster lives in a temp dir; the EXIT trap stops it and removes the dir whether
+# pytest passed, failed or was interrupted.
+test-postgres: install install-system
+	@dir=$$(mktemp -d); \
+	trap 'scripts/pg.sh stop "$$dir"; rm -rf "$$dir"' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
+	url=$$(scripts/pg.sh start "$$dir") || exit 1; \
+	echo "PostgreSQL: $$url"; \
+	DATABASE_URL=$$url DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) --create-db $(PYTEST_ARGS); \
+	status=$$?; \
+	exit $$status
