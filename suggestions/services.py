@@ -878,6 +878,17 @@ def co_opinion_submit(
     )
 
 
+def _latest_record_date(s: Suggestion) -> dt.date | None:
+    """The date of the item's latest reply, feedback or outcome change."""
+    dates = [
+        s.replies.aggregate(d=Max("replied_on"))["d"],
+        s.feedbacks.aggregate(d=Max("received_on"))["d"],
+        s.outcome_changes.aggregate(d=Max("effective_on"))["d"],
+    ]
+    dates = [d for d in dates if d]
+    return max(dates) if dates else None
+
+
 def _record_outcome(
     s: Suggestion,
     *,
@@ -928,12 +939,11 @@ def reply_submit(
     today = _today(when)
     replied_on = replied_on or today
     last = s.replies.order_by("-round").first()
-    # A rework reply answers the 不满意 feedback, so it cannot be dated before it.
-    last_feedback = s.feedbacks.order_by("-received_on").values_list("received_on", flat=True)
-    not_before = max(last.replied_on, last_feedback.first() or last.replied_on) if last else None
+    # A rework reply answers the 不满意 feedback and follows any re-check: it cannot be
+    # dated before them, or the outcome ledger would be out of order.
     _check_date(
         replied_on,
-        not_before=not_before or assignment.assigned_on,
+        not_before=_latest_record_date(s) or assignment.assigned_on,
         today=today,
         what="答复日期",
     )
@@ -995,7 +1005,7 @@ def feedback_record(
     reply = s.replies.order_by("-round").first()
     today = _today(when)
     received_on = received_on or today
-    _check_date(received_on, not_before=reply.replied_on, today=today, what="反馈日期")
+    _check_date(received_on, not_before=_latest_record_date(s), today=today, what="反馈日期")
     if satisfaction == Satisfaction.UNSATISFIED and not comment.strip():
         _refuse("代表不满意时，请记录代表的具体意见，以便承办单位重新办理。", code="comment")
     feedback = _save_record(

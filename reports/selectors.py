@@ -1,0 +1,693 @@
+"""One report computation (DESIGN §5): the figures of a scope as of any date.
+
+Every figure is read from records dated on or before the report date D (assignment dates,
+first-reply dates, the outcome ledger, dated feedback and follow-ups), so the report for a
+quarter gives the same numbers whenever it is run. Counting is done by the database: each
+section is one query, whatever the number of items, and lists are fetched one query each.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+
+from departments.models import Department
+from suggestions.models import (
+    FOLLOW_UP_OUTCOMES,
+    Assignment,
+    Feedback,
+    FollowUp,
+    Kind,
+    Outcome,
+    OutcomeChange,
+    Reply,
+    Satisfaction,
+    Source,
+    Suggestion,
+)
+
+# ---------------------------------------------------------------------------------------
+# Numbers
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+def round_half_up(value: Decimal) -> Decimal:
+    """One decimal, half up (2.25 → 2.3), as the office rounds by hand; never "-0.0"."""
+    rounded = value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded == 0 else rounded
+
+
+def _exact_percent(numerator: int, denominator: int) -> Fraction | None:
+    return Fraction(numerator * 100, denominator) if denominator else None
+
+
+def _to_decimal(value: Fraction) -> Decimal:
+    # Enough digits that rounding the quotient to one decimal is the rounding of the exact
+    # fraction: a repeating decimal never lands exactly on a tie, a terminating one is exact.
+    with localcontext() as ctx:
+        ctx.prec = 50
+        return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def _rounded(value: Fraction | None) -> Decimal | None:
+    return None if value is None else round_half_up(_to_decimal(value))
+
+
+def percent(numerator: int, denominator: int) -> Decimal | None:
+    """numerator ÷ denominator × 100, one decimal half up; None when there is no denominator
+    (shown as "—": a rate of nothing is not 0)."""
+    return _rounded(_exact_percent(numerator, denominator))
+
+
+# ---------------------------------------------------------------------------------------
+# Periods
+
+QUARTER_FORMAT = re.compile(r"(\d{4})[Qq]([1-4])")
+QUARTER_FORMAT_MESSAGE = "季度格式应为 2023Q3（四位年份、字母Q、季度1至4）"
+
+
+def quarter_end(year: int, quarter: int) -> dt.date:
+    month = quarter * 3
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def previous_quarter_end(day: dt.date) -> dt.date:
+    """The end of the quarter before the one `day` falls in: the previous period's date."""
+    quarter = (day.month - 1) // 3 + 1
+    return quarter_end(day.year, quarter - 1) if quarter > 1 else dt.date(day.year - 1, 12, 31)
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    """Quarter "2023Q3" → (2023-09-30, 2023-06-30): the report date and the previous one."""
+    match = QUARTER_FORMAT.fullmatch(quarter.strip())
+    if not match:
+        raise ValueError(f"{QUARTER_FORMAT_MESSAGE}，收到“{quarter}”。")
+    as_of = quarter_end(int(match[1]), int(match[2]))
+    return as_of, previous_quarter_end(as_of)
+
+
+# ---------------------------------------------------------------------------------------
+# The report
+
+
+@dataclass(frozen=True)
+class Scope:
+    year: int
+    kind: str = Kind.SUGGESTION.value
+    source: str | None = None
+    # A Department id: the items that department leads (主办) on the report date.
+    department: int | None = None
+
+
+@dataclass(frozen=True)
+class Share:
+    """A count and its percentage of a denominator (None when the denominator is 0)."""
+
+    count: int
+    percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Counts of replied items by outcome as of the report date, percent of replied."""
+
+    resolved: Share
+    in_progress: Share
+    planned: Share
+    for_reference: Share
+
+    def items(self) -> list[tuple[Outcome, Share]]:
+        return [(outcome, getattr(self, outcome.value)) for outcome in Outcome]
+
+
+@dataclass(frozen=True)
+class SatisfactionFigures:
+    """The latest rating of each item as of the report date."""
+
+    rated: int
+    satisfied: int
+    basically_satisfied: int
+    unsatisfied: int
+    rate: Decimal | None  # (satisfied + basically satisfied) ÷ rated
+    satisfied_rate: Decimal | None  # satisfied ÷ rated
+
+
+@dataclass(frozen=True)
+class RecessFigures:
+    """Items raised in recess (闭会期间), reported on their own."""
+
+    assigned: int
+    replied: int
+    on_time: int
+    early: int  # replied before the due date ("提前办复")
+    resolved: int
+    pending: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    pk: int
+    code: str
+    title: str
+    department: str  # the lead department on the report date
+
+
+@dataclass(frozen=True)
+class UpgradedItem:
+    item: ItemRef
+    from_outcome: str
+    to_outcome: str
+    effective_on: dt.date
+    evidence: str
+
+
+@dataclass(frozen=True)
+class SpotCheck:
+    item: ItemRef
+    happened_on: dt.date
+    findings: str
+    consistent_with_reply: bool | None
+    department: str
+
+
+@dataclass(frozen=True)
+class FollowUpRecord:
+    kind: str
+    kind_label: str
+    happened_on: dt.date
+    findings: str
+    department: str
+
+
+@dataclass(frozen=True)
+class UnsatisfiedItem:
+    item: ItemRef
+    rating: str  # latest rating as of the report date
+    unsatisfied_on: dt.date | None  # the latest 不满意 feedback on or before it
+    comment: str
+    reworked: bool  # a reply round answers the latest 不满意 feedback
+    follow_ups: tuple[FollowUpRecord, ...]
+
+    @property
+    def follow_ups_since_unsatisfied(self) -> tuple[FollowUpRecord, ...]:
+        if self.unsatisfied_on is None:
+            return self.follow_ups
+        return tuple(f for f in self.follow_ups if f.happened_on >= self.unsatisfied_on)
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    item: ItemRef
+    assigned_on: dt.date
+    reply_due_on: dt.date
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    department_id: int
+    name: str
+    assigned: int
+    replied: int
+    on_time: int
+    overdue: int
+    outcomes: Outcomes
+    resolution_rate: Decimal | None
+    rated: int
+    satisfaction_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class CommunityOpinions:
+    """代表集中联系社区意见建议 of the same year."""
+
+    assigned: int
+    departments: int
+    replied: int
+    resolved_or_in_progress: Share
+    top_departments: tuple[tuple[str, int], ...]  # (lead department, items), most first
+    deputy_levels: tuple[str, ...]  # Deputy.Level values of the deputies who raised them
+
+
+@dataclass(frozen=True)
+class Report:
+    scope: Scope
+    scope_department_name: str | None
+    as_of: dt.date
+    previous_as_of: dt.date | None
+    assigned: int
+    replied: int
+    on_time: int
+    pending: int
+    overdue: int
+    outcomes: Outcomes
+    resolution_rate: Decimal | None
+    resolved_or_in_progress: Share
+    satisfaction: SatisfactionFigures
+    previous_replied: int | None
+    previous_resolution_rate: Decimal | None
+    change: Decimal | None  # points, the rounded exact difference
+    # The exact change is smaller in size than the rounded one (4.18 shown as 4.2): "近4.2".
+    change_is_approximate: bool
+    recess: RecessFigures
+    upgraded: tuple[UpgradedItem, ...]
+    spot_checks: tuple[SpotCheck, ...]
+    unsatisfied: tuple[UnsatisfiedItem, ...]
+    overdue_items: tuple[OverdueItem, ...]
+    departments: tuple[DepartmentRow, ...]
+    community: CommunityOpinions
+
+
+# ---------------------------------------------------------------------------------------
+# Building blocks of the queries
+
+
+def _lead_held_on(day: dt.date) -> Q:
+    """The lead assignment in force on `day`: a re-assignment after `day` ends the old one
+    later, so a past report keeps the department that held the item then."""
+    return Q(role=Assignment.Role.LEAD, assigned_on__lte=day) & (
+        Q(is_active=True) | Q(ended_on__gt=day)
+    )
+
+
+def _lead_on(day: dt.date, field: str = "department_id", ref: str = "pk") -> Subquery:
+    return Subquery(
+        Assignment.objects.filter(_lead_held_on(day), suggestion=OuterRef(ref))
+        .order_by("-assigned_on", "-id")
+        .values(field)[:1]
+    )
+
+
+def _outcome_on(day: dt.date, ref: str = "pk") -> Subquery:
+    """The outcome on `day`: the latest ledger row effective on or before it."""
+    return Subquery(
+        OutcomeChange.objects.filter(suggestion=OuterRef(ref), effective_on__lte=day)
+        .order_by("-effective_on", "-id")
+        .values("to_outcome")[:1]
+    )
+
+
+def _rating_on(day: dt.date, ref: str = "pk", field: str = "satisfaction") -> Subquery:
+    """The deputy's latest rating received on or before `day`."""
+    return Subquery(
+        Feedback.objects.filter(suggestion=OuterRef(ref), received_on__lte=day)
+        .order_by("-received_on", "-id")
+        .values(field)[:1]
+    )
+
+
+def _replied(day: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}first_replied_on__lte": day})
+
+
+def _pending(day: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}first_replied_on__isnull": True}) | Q(
+        **{f"{prefix}first_replied_on__gt": day}
+    )
+
+
+def _on_time(day: dt.date, prefix: str = "") -> Q:
+    return _replied(day, prefix) & Q(
+        **{f"{prefix}first_replied_on__lte": F(f"{prefix}reply_due_on")}
+    )
+
+
+def _overdue(day: dt.date, prefix: str = "") -> Q:
+    return _pending(day, prefix) & Q(**{f"{prefix}reply_due_on__lt": day})
+
+
+def _count(condition: Q | None = None) -> Count:
+    return Count("pk", filter=condition)
+
+
+def _scope_items(scope: Scope, day: dt.date, *, kind: str | None = None) -> QuerySet:
+    """Items of the scope assigned on or before `day` (drafts have no assigned_on)."""
+    qs = Suggestion.objects.filter(
+        year=scope.year, kind=kind or scope.kind, assigned_on__lte=day
+    ).order_by()  # no default ordering: these querysets are aggregated and used as subqueries
+    if scope.source:
+        qs = qs.filter(source=scope.source)
+    if scope.department is not None:
+        qs = qs.filter(
+            Exists(
+                Assignment.objects.filter(
+                    _lead_held_on(day), suggestion=OuterRef("pk"), department_id=scope.department
+                )
+            )
+        )
+    return qs
+
+
+def _outcome_counts(day: dt.date, outcome: str = "outcome_now", prefix: str = "") -> dict:
+    replied = _replied(day, prefix)
+    return {o.value: _count(replied & Q(**{outcome: o.value})) for o in Outcome}
+
+
+def _outcomes(row: dict, replied: int) -> Outcomes:
+    return Outcomes(
+        **{o.value: Share(row[o.value], percent(row[o.value], replied)) for o in Outcome}
+    )
+
+
+def _figures(scope: Scope, day: dt.date) -> dict[str, int]:
+    """Query: every count of the scope as of `day`, in one aggregate over the items."""
+    replied = _replied(day)
+    recess = Q(source=Source.RECESS)
+    rated = replied & Q(rating_now__isnull=False)
+    items = _scope_items(scope, day).annotate(
+        outcome_now=_outcome_on(day), rating_now=_rating_on(day)
+    )
+    return items.aggregate(
+        assigned=_count(),
+        replied=_count(replied),
+        on_time=_count(_on_time(day)),
+        pending=_count(_pending(day)),
+        overdue=_count(_overdue(day)),
+        **_outcome_counts(day),
+        rated=_count(rated),
+        satisfied=_count(rated & Q(rating_now=Satisfaction.SATISFIED)),
+        basically_satisfied=_count(rated & Q(rating_now=Satisfaction.BASICALLY_SATISFIED)),
+        unsatisfied=_count(rated & Q(rating_now=Satisfaction.UNSATISFIED)),
+        recess_assigned=_count(recess),
+        recess_replied=_count(recess & replied),
+        recess_on_time=_count(recess & _on_time(day)),
+        recess_early=_count(recess & replied & Q(first_replied_on__lt=F("reply_due_on"))),
+        recess_resolved=_count(recess & replied & Q(outcome_now=Outcome.RESOLVED)),
+        recess_pending=_count(recess & _pending(day)),
+        recess_overdue=_count(recess & _overdue(day)),
+    )
+
+
+def _item_ref(s: Suggestion) -> ItemRef:
+    return ItemRef(pk=s.pk, code=s.code, title=s.title, department=s.lead_name or "")
+
+
+# ---------------------------------------------------------------------------------------
+# Sections
+
+
+def _upgraded(scope: Scope, as_of: dt.date, since: dt.date | None) -> tuple[UpgradedItem, ...]:
+    # Query: re-checks in the period that moved an item from 正在解决/计划解决 to 已经解决.
+    changes = (
+        OutcomeChange.objects.filter(
+            source=OutcomeChange.Source.RECHECK,
+            from_outcome__in=FOLLOW_UP_OUTCOMES,
+            to_outcome=Outcome.RESOLVED,
+            effective_on__lte=as_of,
+            suggestion__in=_scope_items(scope, as_of).values("pk"),
+        )
+        .select_related("suggestion")
+        .annotate(lead_name=_lead_on(as_of, "department__name", ref="suggestion_id"))
+        .order_by("effective_on", "id")
+    )
+    if since is not None:
+        changes = changes.filter(effective_on__gt=since)
+    return tuple(
+        UpgradedItem(
+            item=ItemRef(
+                pk=c.suggestion.pk,
+                code=c.suggestion.code,
+                title=c.suggestion.title,
+                department=c.lead_name or "",
+            ),
+            from_outcome=c.from_outcome,
+            to_outcome=c.to_outcome,
+            effective_on=c.effective_on,
+            evidence=c.evidence,
+        )
+        for c in changes
+    )
+
+
+def _spot_checks(scope: Scope, as_of: dt.date, since: dt.date | None) -> tuple[SpotCheck, ...]:
+    # Query: spot checks (抽查) of the scope's items dated in the period.
+    checks = (
+        FollowUp.objects.filter(
+            kind=FollowUp.Kind.SPOT_CHECK,
+            happened_on__lte=as_of,
+            suggestion__in=_scope_items(scope, as_of).values("pk"),
+        )
+        .select_related("suggestion", "department")
+        .annotate(lead_name=_lead_on(as_of, "department__name", ref="suggestion_id"))
+        .order_by("happened_on", "id")
+    )
+    if since is not None:
+        checks = checks.filter(happened_on__gt=since)
+    return tuple(
+        SpotCheck(
+            item=ItemRef(
+                pk=c.suggestion.pk,
+                code=c.suggestion.code,
+                title=c.suggestion.title,
+                department=c.lead_name or "",
+            ),
+            happened_on=c.happened_on,
+            findings=c.findings,
+            consistent_with_reply=c.consistent_with_reply,
+            department=c.department.name if c.department else "",
+        )
+        for c in checks
+    )
+
+
+def _unsatisfied(scope: Scope, as_of: dt.date) -> tuple[UnsatisfiedItem, ...]:
+    """Items the deputy rated 不满意: still so on the report date, or at any time this year
+    (a later 满意 after rework does not erase the follow-up the report must tell)."""
+    year_start = dt.date(as_of.year, 1, 1)
+    unsatisfied = Feedback.objects.filter(
+        suggestion=OuterRef("pk"), satisfaction=Satisfaction.UNSATISFIED, received_on__lte=as_of
+    ).order_by("-received_on", "-id")
+    last_round = (
+        Reply.objects.filter(suggestion=OuterRef("pk"), replied_on__lte=as_of)
+        .order_by("-round")
+        .values("round")[:1]
+    )
+    items = (
+        _scope_items(scope, as_of)
+        .annotate(
+            rating_now=_rating_on(as_of),
+            lead_name=_lead_on(as_of, "department__name"),
+            unsatisfied_on=Subquery(unsatisfied.values("received_on")[:1]),
+            unsatisfied_comment=Subquery(unsatisfied.values("comment")[:1]),
+            unsatisfied_round=Subquery(unsatisfied.values("reply__round")[:1]),
+            last_round=Subquery(last_round),
+        )
+        .filter(
+            Q(rating_now=Satisfaction.UNSATISFIED)
+            | Exists(unsatisfied.filter(received_on__gte=year_start))
+        )
+    )
+    # Query: the 不满意 items, with their latest rating and the reply round that answers it.
+    rows = list(items.order_by("number"))
+    # Query: their follow-up records up to the report date (a subquery, so one query even
+    # when there are none).
+    records: dict[int, list[FollowUpRecord]] = {}
+    for f in (
+        FollowUp.objects.filter(suggestion__in=items.values("pk"), happened_on__lte=as_of)
+        .select_related("department")
+        .order_by("suggestion_id", "happened_on", "id")
+    ):
+        records.setdefault(f.suggestion_id, []).append(
+            FollowUpRecord(
+                kind=f.kind,
+                kind_label=f.get_kind_display(),
+                happened_on=f.happened_on,
+                findings=f.findings,
+                department=f.department.name if f.department else "",
+            )
+        )
+    return tuple(
+        UnsatisfiedItem(
+            item=_item_ref(s),
+            rating=s.rating_now or "",
+            unsatisfied_on=s.unsatisfied_on,
+            comment=s.unsatisfied_comment or "",
+            reworked=bool(
+                s.unsatisfied_round and s.last_round and s.last_round > s.unsatisfied_round
+            ),
+            follow_ups=tuple(records.get(s.pk, ())),
+        )
+        for s in rows
+    )
+
+
+def _overdue_items(scope: Scope, as_of: dt.date) -> tuple[OverdueItem, ...]:
+    # Query: items with no reply on the report date whose due date had passed.
+    items = (
+        _scope_items(scope, as_of)
+        .filter(_overdue(as_of))
+        .annotate(lead_name=_lead_on(as_of, "department__name"))
+        .order_by("reply_due_on", "number")
+    )
+    return tuple(
+        OverdueItem(
+            item=_item_ref(s),
+            assigned_on=s.assigned_on,
+            reply_due_on=s.reply_due_on,
+            days_overdue=(as_of - s.reply_due_on).days,
+        )
+        for s in items
+    )
+
+
+def _department_rows(scope: Scope, as_of: dt.date) -> tuple[DepartmentRow, ...]:
+    """Per lead department. Grouping the lead assignments in force on the report date gives
+    each item to exactly one department, with its name, in one query."""
+    prefix = "suggestion__"
+    replied = _replied(as_of, prefix)
+    rated = replied & Q(rating_now__isnull=False)
+    good = rated & Q(rating_now__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED])
+    # Query: one row per lead department with all its counts.
+    rows = (
+        Assignment.objects.filter(
+            _lead_held_on(as_of), suggestion__in=_scope_items(scope, as_of).values("pk")
+        )
+        .annotate(
+            outcome_now=_outcome_on(as_of, ref="suggestion_id"),
+            rating_now=_rating_on(as_of, ref="suggestion_id"),
+        )
+        .values("department_id", "department__name", "department__sort_order")
+        .annotate(
+            assigned=_count(),
+            replied=_count(replied),
+            on_time=_count(_on_time(as_of, prefix)),
+            overdue=_count(_overdue(as_of, prefix)),
+            **_outcome_counts(as_of, prefix=prefix),
+            rated=_count(rated),
+            good=_count(good),
+        )
+        .order_by("department__sort_order", "department__name")
+    )
+    return tuple(
+        DepartmentRow(
+            department_id=row["department_id"],
+            name=row["department__name"],
+            assigned=row["assigned"],
+            replied=row["replied"],
+            on_time=row["on_time"],
+            overdue=row["overdue"],
+            outcomes=_outcomes(row, row["replied"]),
+            resolution_rate=percent(row[Outcome.RESOLVED], row["replied"]),
+            rated=row["rated"],
+            satisfaction_rate=percent(row["good"], row["rated"]),
+        )
+        for row in rows
+    )
+
+
+def _community(scope: Scope, as_of: dt.date) -> CommunityOpinions:
+    """The same year's community opinions, for the same department if one is chosen."""
+    community = Scope(
+        year=scope.year, kind=Kind.COMMUNITY_OPINION.value, department=scope.department
+    )
+    items = _scope_items(community, as_of)
+    replied = _replied(as_of)
+    # Query: the counts, with the outcome of each item on the report date.
+    figures = items.annotate(outcome_now=_outcome_on(as_of)).aggregate(
+        assigned=_count(),
+        replied=_count(replied),
+        resolved_or_in_progress=_count(
+            replied & Q(outcome_now__in=[Outcome.RESOLVED, Outcome.IN_PROGRESS])
+        ),
+    )
+    # Query: items per lead department, most first (its length is the departments count).
+    by_department = list(
+        Assignment.objects.filter(_lead_held_on(as_of), suggestion__in=items.values("pk"))
+        .values("department__name", "department__sort_order")
+        .annotate(n=_count())
+        .order_by("-n", "department__sort_order", "department__name")
+        .values_list("department__name", "n")
+    )
+    # Query: which levels of deputies raised them (市、区人大代表).
+    levels = sorted(set(items.values_list("lead_deputy__level", flat=True).distinct()))
+    return CommunityOpinions(
+        assigned=figures["assigned"],
+        departments=len(by_department),
+        replied=figures["replied"],
+        resolved_or_in_progress=Share(
+            figures["resolved_or_in_progress"],
+            percent(figures["resolved_or_in_progress"], figures["replied"]),
+        ),
+        top_departments=tuple(by_department),
+        deputy_levels=tuple(levels),
+    )
+
+
+def report_compute(
+    *, scope: Scope, as_of: dt.date, previous_as_of: dt.date | None = None
+) -> Report:
+    """The report of `scope` as of `as_of`, compared with `previous_as_of` when given."""
+    department_name = None
+    if scope.department is not None:
+        # Query: the chosen department's name, for the narrative.
+        department_name = Department.objects.values_list("name", flat=True).get(pk=scope.department)
+    now = _figures(scope, as_of)
+    replied = now["replied"]
+    rate = _exact_percent(now[Outcome.RESOLVED], replied)
+
+    previous_replied = previous_rate = change = None
+    approximate = False
+    if previous_as_of is not None:
+        # The previous period is computed exactly as this one, as of its own date.
+        before = _figures(scope, previous_as_of)
+        previous_replied = before["replied"]
+        previous_rate = _exact_percent(before[Outcome.RESOLVED], previous_replied)
+        if rate is not None and previous_rate is not None:
+            exact = rate - previous_rate
+            # Round the exact difference, not the difference of the rounded rates.
+            change = _rounded(exact)
+            approximate = abs(exact) < abs(Fraction(change))
+
+    rated = now["rated"]
+    return Report(
+        scope=scope,
+        scope_department_name=department_name,
+        as_of=as_of,
+        previous_as_of=previous_as_of,
+        assigned=now["assigned"],
+        replied=replied,
+        on_time=now["on_time"],
+        pending=now["pending"],
+        overdue=now["overdue"],
+        outcomes=_outcomes(now, replied),
+        resolution_rate=_rounded(rate),
+        resolved_or_in_progress=Share(
+            now[Outcome.RESOLVED] + now[Outcome.IN_PROGRESS],
+            percent(now[Outcome.RESOLVED] + now[Outcome.IN_PROGRESS], replied),
+        ),
+        satisfaction=SatisfactionFigures(
+            rated=rated,
+            satisfied=now["satisfied"],
+            basically_satisfied=now["basically_satisfied"],
+            unsatisfied=now["unsatisfied"],
+            rate=percent(now["satisfied"] + now["basically_satisfied"], rated),
+            satisfied_rate=percent(now["satisfied"], rated),
+        ),
+        previous_replied=previous_replied,
+        previous_resolution_rate=_rounded(previous_rate),
+        change=change,
+        change_is_approximate=approximate,
+        recess=RecessFigures(
+            assigned=now["recess_assigned"],
+            replied=now["recess_replied"],
+            on_time=now["recess_on_time"],
+            early=now["recess_early"],
+            resolved=now["recess_resolved"],
+            pending=now["recess_pending"],
+            overdue=now["recess_overdue"],
+        ),
+        upgraded=_upgraded(scope, as_of, previous_as_of),
+        spot_checks=_spot_checks(scope, as_of, previous_as_of),
+        unsatisfied=_unsatisfied(scope, as_of),
+        overdue_items=_overdue_items(scope, as_of),
+        departments=_department_rows(scope, as_of),
+        community=_community(scope, as_of),
+    )
