@@ -622,9 +622,17 @@ def _community(scope: Scope, as_of: dt.date) -> CommunityOpinions:
 
 
 def report_compute(
-    *, scope: Scope, as_of: dt.date, previous_as_of: dt.date | None = None
+    *,
+    scope: Scope,
+    as_of: dt.date,
+    previous_as_of: dt.date | None = None,
+    previous_counts: tuple[int, int] | None = None,
 ) -> Report:
-    """The report of `scope` as of `as_of`, compared with `previous_as_of` when given."""
+    """The report of `scope` as of `as_of`, compared with `previous_as_of` when given.
+
+    `previous_counts` (resolved, replied) are the previous period's figures as an issued
+    report froze them; without them the previous period is computed.
+    """
     department_name = None
     if scope.department is not None:
         # Query: the chosen department's name, for the narrative.
@@ -637,9 +645,11 @@ def report_compute(
     approximate = False
     if previous_as_of is not None:
         # The previous period is computed exactly as this one, as of its own date.
-        before = _figures(scope, previous_as_of)
-        previous_replied = before["replied"]
-        previous_rate = _exact_percent(before[Outcome.RESOLVED], previous_replied)
+        if previous_counts is None:
+            before = _figures(scope, previous_as_of)
+            previous_counts = (before[Outcome.RESOLVED], before["replied"])
+        previous_resolved, previous_replied = previous_counts
+        previous_rate = _exact_percent(previous_resolved, previous_replied)
         if rate is not None and previous_rate is not None:
             exact = rate - previous_rate
             # Round the exact difference, not the difference of the rounded rates.
@@ -690,4 +700,35 @@ def report_compute(
         overdue_items=_overdue_items(scope, as_of),
         departments=_department_rows(scope, as_of),
         community=_community(scope, as_of),
+    )
+
+
+def issued_report_for(scope: Scope, as_of: dt.date):
+    """The latest issued report of exactly this scope and date, if any."""
+    from reports.models import IssuedReport
+
+    return (
+        IssuedReport.objects.filter(
+            year=scope.year,
+            kind=scope.kind,
+            source=scope.source or "",
+            department_id=scope.department,
+            as_of=as_of,
+        )
+        .order_by("-issued_at")
+        .first()
+    )
+
+
+def report_get(*, scope: Scope, as_of: dt.date, previous_as_of: dt.date | None = None) -> Report:
+    """The report pages, downloads and API show: compared with the previous period's issued
+    report when there is one (what the people's congress received), else computed."""
+    previous_counts = None
+    if previous_as_of is not None:
+        # Query: the issued report of the previous period, whose figures were sent.
+        issued = issued_report_for(scope, previous_as_of)
+        if issued is not None:
+            previous_counts = issued.resolved_and_replied
+    return report_compute(
+        scope=scope, as_of=as_of, previous_as_of=previous_as_of, previous_counts=previous_counts
     )

@@ -1,0 +1,53 @@
+"""Issuing a report freezes its figures (who, when, what was sent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from departments.models import User
+from reports.models import IssuedReport
+from reports.narrative import cn_date, narrative_sections
+from reports.renderers import report_to_dict
+from reports.selectors import Scope, issued_report_for, report_get
+from suggestions.models import Kind
+
+
+@transaction.atomic
+def report_issue(
+    *, scope: Scope, as_of: dt.date, previous_as_of: dt.date | None, actor: User, today: dt.date
+) -> IssuedReport:
+    if not actor.is_office:
+        raise ValidationError("只有区政府办公室工作人员可以印发报告。", code="permission")
+    if as_of > today:
+        raise ValidationError("截至日期还未到，不能印发该期报告。", code="date")
+    if issued_report_for(scope, as_of) is not None:
+        raise ValidationError(
+            f"截至{as_of:%Y年%m月%d日}的该范围报告已印发，已印发的报告不能重复印发或修改。",
+            code="duplicate",
+        )
+    report = report_get(scope=scope, as_of=as_of, previous_as_of=previous_as_of)
+    figures = report_to_dict(report)
+    figures["counts"] = {
+        "resolved": report.outcomes.resolved.count,
+        "replied": report.replied,
+    }
+    text = "\n\n".join(f"{heading}\n{body}" for heading, body in narrative_sections(report))
+    title = (
+        f"{settings.ORGANISATION_NAME}{Kind(scope.kind).label}办理情况报告（截至{cn_date(as_of)}）"
+    )
+    return IssuedReport.objects.create(
+        title=title,
+        year=scope.year,
+        kind=scope.kind,
+        source=scope.source or "",
+        department_id=scope.department,
+        as_of=as_of,
+        previous_as_of=previous_as_of,
+        figures=figures,
+        narrative=figures["narrative"] + ("\n\n" + text if text else ""),
+        issued_by=actor,
+    )

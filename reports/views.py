@@ -1,0 +1,187 @@
+"""Report page, downloads, issued reports and the supervisors' dashboard.
+
+Every figure comes from one Report object (reports.selectors); pages, files and JSON are
+renderings of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from reports import charts
+from reports.forms import ReportScopeForm
+from reports.models import IssuedReport
+from reports.narrative import narrative_sections
+from reports.renderers import RENDERERS
+from reports.selectors import Scope, previous_quarter_end, report_get
+from reports.services import report_issue
+from suggestions.models import Outcome, Status
+from suggestions.selectors import suggestions_visible_to
+
+SORTABLE = {
+    "name": "name",
+    "assigned": "assigned",
+    "replied": "replied",
+    "on_time": "on_time",
+    "overdue": "overdue",
+    "resolution_rate": "resolution_rate",
+    "satisfaction_rate": "satisfaction_rate",
+}
+
+
+def _require_reader(user) -> None:
+    # Reports cover every department: office staff and supervisors only.
+    if not (user.is_office or user.is_supervisor or user.is_superuser):
+        raise PermissionDenied("统计报告仅供区政府办公室和督查室使用。")
+
+
+def _outcome_chart(report):
+    return charts.bar_chart(
+        [(o.label, share.count) for o, share in report.outcomes.items()],
+        shares=[share.percent for _, share in report.outcomes.items()],
+        title="办理结果分布",
+    )
+
+
+def _sorted_departments(rows, key: str):
+    field = SORTABLE.get(key.lstrip("-"), "assigned")
+    descending = key.startswith("-") or key == ""
+    # None (no denominator) always sorts last.
+    present = [r for r in rows if getattr(r, field) is not None]
+    missing = [r for r in rows if getattr(r, field) is None]
+    present.sort(key=lambda r: getattr(r, field), reverse=descending)
+    return present + missing
+
+
+def report_page(request):
+    _require_reader(request.user)
+    form = ReportScopeForm(request.GET or None)
+    report = None
+    if not request.GET:
+        form = ReportScopeForm({"kind": "suggestion"})
+    if form.is_valid():
+        data = form.cleaned_data
+        report = report_get(
+            scope=data["scope"], as_of=data["as_of_date"], previous_as_of=data["previous_as_of"]
+        )
+    context = {"form": form, "report": report, "query": request.GET.urlencode()}
+    if report is not None:
+        context |= {
+            "sections": narrative_sections(report),
+            "outcome_chart": _outcome_chart(report),
+            "departments": _sorted_departments(report.departments, request.GET.get("sort", "")),
+            "sort": request.GET.get("sort", ""),
+            "formats": list(RENDERERS),
+            "issued": IssuedReport.objects.select_related("issued_by").order_by(
+                "-as_of", "-issued_at"
+            )[:20],
+        }
+    return render(request, "reports/report.html", context)
+
+
+def report_download(request, fmt: str):
+    _require_reader(request.user)
+    renderer = RENDERERS.get(fmt)
+    if renderer is None:
+        raise Http404("不支持的格式。")
+    form = ReportScopeForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, "报告条件有误，请检查后重新下载。")
+        return redirect("reports:report")
+    data = form.cleaned_data
+    report = report_get(
+        scope=data["scope"], as_of=data["as_of_date"], previous_as_of=data["previous_as_of"]
+    )
+    response = HttpResponse(renderer.render(report), content_type=renderer.content_type)
+    filename = f"代表建议办理情况-截至{report.as_of:%Y%m%d}.{renderer.extension}"
+    response["Content-Disposition"] = (
+        f'attachment; filename="report-{report.as_of:%Y%m%d}.{renderer.extension}"; '
+        f"filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+@require_POST
+def report_issue_view(request):
+    if not request.user.is_office:
+        raise PermissionDenied("只有区政府办公室工作人员可以印发报告。")
+    form = ReportScopeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "报告条件有误，未印发。")
+        return redirect("reports:report")
+    data = form.cleaned_data
+    try:
+        issued = report_issue(
+            scope=data["scope"],
+            as_of=data["as_of_date"],
+            previous_as_of=data["previous_as_of"],
+            actor=request.user,
+            today=timezone.localdate(),
+        )
+    except ValidationError as refusal:
+        messages.error(request, refusal.messages[0])
+        return redirect(f"{reverse('reports:report')}?{request.POST.get('query', '')}")
+    messages.success(request, f"已印发：{issued.title}。数据已冻结，今后不再变化。")
+    return redirect("reports:issued", pk=issued.pk)
+
+
+def issued_detail(request, pk: int):
+    _require_reader(request.user)
+    issued = get_object_or_404(
+        IssuedReport.objects.select_related("issued_by", "department"), pk=pk
+    )
+    return render(request, "reports/issued_detail.html", {"issued": issued})
+
+
+def dashboard(request):
+    """督查看板: the year's totals, outcomes, departments and the items that need attention."""
+    _require_reader(request.user)
+    today = timezone.localdate()
+    visible_years = suggestions_visible_to(request.user).values_list("year", flat=True)
+    years = sorted(set(visible_years.distinct()), reverse=True) or [today.year]
+    year_param = request.GET.get("year", "")
+    year = int(year_param) if year_param.isdigit() else years[0]
+    as_of = min(today, dt.date(year, 12, 31))
+    report = report_get(
+        scope=Scope(year=year), as_of=as_of, previous_as_of=previous_quarter_end(as_of)
+    )
+    scope_items = suggestions_visible_to(request.user).filter(year=year, kind="suggestion")
+    # Query: replies per month of the year, grouped in SQL.
+    per_month = dict(
+        scope_items.filter(first_replied_on__year=year)
+        .annotate(month=ExtractMonth("first_replied_on"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    # Query: the key-supervision items still open.
+    key_items = list(
+        scope_items.filter(key_supervision=True)
+        .exclude(status=Status.CLOSED)
+        .select_related("lead_deputy")
+        .order_by("due_on", "number")[:50]
+    )
+    context = {
+        "year": year,
+        "years": years,
+        "report": report,
+        "outcome_chart": _outcome_chart(report),
+        "month_chart": charts.column_chart(
+            [(f"{m}月", per_month.get(m, 0)) for m in range(1, 13)], title="每月首次办复件数"
+        ),
+        "departments": _sorted_departments(report.departments, request.GET.get("sort", "")),
+        "sort": request.GET.get("sort", ""),
+        "key_items": key_items,
+        "outcomes": Outcome,
+    }
+    return render(request, "reports/dashboard.html", context)

@@ -1,0 +1,139 @@
+"""The report page, downloads, issuing, and the supervisors' dashboard."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.models import IssuedReport
+from suggestions import services
+from suggestions.models import Outcome, Status
+from tests.conftest import at
+from tests.factories import SuggestionFactory
+
+Q3 = {"quarter": "2023Q3", "kind": "suggestion"}
+REFERENCE_SENTENCE_START = "截至2023年9月30日，由区政府承办的176件代表建议中"
+
+
+@pytest.mark.parametrize("url_name", ["reports:dashboard", "reports:report"])
+def test_handlers_and_anonymous_cannot_read_reports(client, lead_handler, url_name):
+    url = reverse(url_name)
+    assert client.get(url).status_code == 302  # anonymous → login
+    client.force_login(lead_handler)
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "统计报告仅供区政府办公室和督查室使用" in response.content.decode()
+
+
+def test_report_page_shows_the_reference_figures_and_narrative(client, demo, supervisor):
+    client.force_login(supervisor)
+    response = client.get(reverse("reports:report"), Q3)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["report"].replied == 175
+    assert REFERENCE_SENTENCE_START in body
+    assert "提高了近4.2个百分点" in body
+    assert "<svg" in body and "办理结果分布" in body
+    # Supervisors read; only office staff issue.
+    assert "印发本期报告" not in body
+
+
+def test_json_download_matches_the_command_output(client, demo, office):
+    client.force_login(office)
+    response = client.get(reverse("reports:download", args=["json"]), Q3)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["suggestions"]["resolution_rate"] == "82.3"
+    assert data["suggestions"]["change"] == "4.2"
+
+
+def test_unknown_format_is_404(client, office):
+    client.force_login(office)
+    assert client.get(reverse("reports:download", args=["pdf"]), Q3).status_code == 404
+
+
+def test_office_issues_a_report_which_then_never_changes(client, journey, office, supervisor):
+    item = journey.to(Status.REPLIED)  # replied 2024-03-01, 计划解决
+    params = {"as_of": "2024-03-31", "kind": "suggestion", "year": "2024"}
+    client.force_login(supervisor)
+    assert client.post(reverse("reports:issue"), params).status_code == 403
+    client.force_login(office)
+    response = client.post(reverse("reports:issue"), params)
+    issued = IssuedReport.objects.get()
+    assert response.status_code == 302
+    assert issued.issued_by == office
+    assert issued.figures["suggestions"]["outcomes"]["planned"]["count"] == 1
+    frozen = dict(issued.figures)
+    # A re-check dated inside the issued period changes the computed figures…
+    item.refresh_from_db()
+    services.follow_up_record(
+        suggestion=item,
+        actor=supervisor,
+        kind="recheck",
+        findings="已解决。",
+        new_outcome=Outcome.RESOLVED,
+        happened_on=item.first_replied_on,
+        when=at(item.first_replied_on),
+    )
+    # …but not the issued report, and issuing it again is refused.
+    issued.refresh_from_db()
+    assert issued.figures == frozen
+    response = client.post(reverse("reports:issue"), params, follow=True)
+    assert "已印发" in response.content.decode()
+    assert IssuedReport.objects.count() == 1
+    page = client.get(reverse("reports:issued", args=[issued.pk]))
+    assert "数据已冻结" in page.content.decode()
+
+
+def test_later_report_compares_with_the_issued_previous_period(client, journey, office, supervisor):
+    item = journey.to(Status.REPLIED)  # 计划解决 on 2024-03-01
+    client.force_login(office)
+    client.post(
+        reverse("reports:issue"), {"as_of": "2024-03-31", "kind": "suggestion", "year": "2024"}
+    )
+    item.refresh_from_db()
+    # A late-recorded re-check back-dated into Q1 would change a recomputed Q1 rate (0 → 100),
+    # but the comparison stays with what was issued (0.0).
+    services.follow_up_record(
+        suggestion=item,
+        actor=supervisor,
+        kind="recheck",
+        findings="已解决。",
+        new_outcome=Outcome.RESOLVED,
+        happened_on=item.first_replied_on,
+        when=at(item.first_replied_on),
+    )
+    response = client.get(
+        reverse("reports:report"), {"as_of": "2024-06-30", "kind": "suggestion", "year": "2024"}
+    )
+    report = response.context["report"]
+    assert str(report.previous_resolution_rate) == "0.0"
+    assert str(report.change) == "100.0"
+
+
+@pytest.mark.parametrize("items", [1, 30])
+def test_dashboard_query_count_does_not_grow(client, supervisor, journey, items):
+    for _ in range(items):
+        journey.to(Status.IN_PROGRESS, with_co=False)
+    SuggestionFactory()
+    client.force_login(supervisor)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("reports:dashboard"), {"year": 2024})
+    assert response.status_code == 200
+    assert response.context["report"].assigned == items
+    # session, user, groups, years, 11 report queries + issued previous report,
+    # replies per month, key-supervision items.
+    assert len(ctx.captured_queries) == 18, [q["sql"][:80] for q in ctx.captured_queries]
+
+
+def test_dashboard_department_table_sorts(client, demo, supervisor):
+    client.force_login(supervisor)
+    response = client.get(reverse("reports:dashboard"), {"year": 2023, "sort": "-resolution_rate"})
+    rates = [row.resolution_rate for row in response.context["departments"]]
+    assert rates == sorted(rates, reverse=True)
+    response = client.get(reverse("reports:dashboard"), {"year": 2023, "sort": "name"})
+    names = [row.name for row in response.context["departments"]]
+    assert names == sorted(names)
