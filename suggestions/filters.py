@@ -1,7 +1,9 @@
 """One FilterSet for the suggestion list: the page, the API and the Excel export use it."""
 
+import re
+
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from departments.models import CongressSession, Department, Deputy
@@ -38,6 +40,17 @@ ORDERING_FIELDS = (
 )
 
 
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Items without the sorted date (not yet assigned, replied…) come last, in both
+    directions and on every database."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = self.param_map[param.lstrip("-")]
+        expression = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+        return expression
+
+
 class SuggestionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词", method="filter_text")
     year = django_filters.NumberFilter(label="年度")
@@ -63,7 +76,7 @@ class SuggestionFilter(django_filters.FilterSet):
         label="代表", queryset=Deputy.objects.all(), method="filter_deputy"
     )
     topic = django_filters.ChoiceFilter(label="主题分类", choices=Topic.choices)
-    o = django_filters.OrderingFilter(
+    o = NullsLastOrderingFilter(
         label="排序",
         fields=ORDERING_FIELDS,
         field_labels={
@@ -90,14 +103,16 @@ class SuggestionFilter(django_filters.FilterSet):
         if not value:
             return queryset
         condition = Q(title__icontains=value) | Q(content__icontains=value)
-        # "2023建012" or a bare number finds the item by its number.
-        digits = value.replace("建", "").replace("社", "")
-        if digits.isdigit():
-            number = int(digits[4:]) if len(digits) > 4 and digits[:4].startswith("20") else None
-            if number is not None:
-                condition |= Q(year=int(digits[:4]), number=number)
-            else:
-                condition |= Q(number=int(digits))
+        # "2023建012" (建 = 代表建议, 社 = 社区意见建议) or a bare number finds the item.
+        code = re.fullmatch(r"(20\d{2})?\s*([建社])?\s*0*(\d+)", value)
+        if code:
+            year, prefix, number = code.groups()
+            by_code = Q(number=int(number))
+            if year:
+                by_code &= Q(year=int(year))
+            if prefix:
+                by_code &= Q(kind=Kind.SUGGESTION if prefix == "建" else Kind.COMMUNITY_OPINION)
+            condition |= by_code
         return queryset.filter(condition)
 
     def filter_noop(self, queryset, name, value):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from departments.models import CongressSession, Department, Deputy
@@ -72,7 +73,14 @@ class SuggestionForm(forms.Form):
 
 
 class SuggestionEditForm(VersionedForm, SuggestionForm):
-    pass
+    def __init__(self, *args, suggestion: Suggestion | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if suggestion is not None:
+            # Deputies who have since left office stay selectable on the items they raised.
+            on_item = Q(pk=suggestion.lead_deputy_id) | Q(cosigned_suggestions=suggestion)
+            deputies = Deputy.objects.filter(Q(is_active=True) | on_item).distinct()
+            self.fields["lead_deputy"].queryset = deputies
+            self.fields["co_signers"].queryset = deputies
 
 
 class AssignForm(VersionedForm):
@@ -167,6 +175,10 @@ LETTER_TYPES = {
 LETTER_MAX_BYTES = getattr(settings, "LETTER_MAX_BYTES", 20 * 1024 * 1024)
 
 
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f}MB" if n >= 1024 * 1024 else f"{max(n // 1024, 1)}KB"
+
+
 def validate_letter(upload) -> None:
     """A reply letter is a PDF, Word or OFD file under the size limit, checked by its name,
     its declared type and its first bytes (a renamed file is refused)."""
@@ -178,8 +190,7 @@ def validate_letter(upload) -> None:
         )
     if upload.size > LETTER_MAX_BYTES:
         raise forms.ValidationError(
-            f"答复函不能超过{LETTER_MAX_BYTES // (1024 * 1024)}MB，"
-            f"当前文件{upload.size / 1024 / 1024:.1f}MB。"
+            f"答复函不能超过{_size(LETTER_MAX_BYTES)}，当前文件{_size(upload.size)}。"
         )
     if upload.size == 0:
         raise forms.ValidationError("答复函是空文件，请重新选择。")
@@ -204,7 +215,7 @@ class ReplyForm(VersionedForm):
         label="答复函",
         required=False,
         validators=[validate_letter],
-        help_text="PDF、Word 或 OFD 文件，不超过20MB",
+        help_text=f"PDF、Word 或 OFD 文件，不超过{_size(LETTER_MAX_BYTES)}",
     )
     contact_person = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -20,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from suggestions import forms, services
+from suggestions.actions import ACTION_ORDER, ACTIONS, Action
 from suggestions.filters import SuggestionFilter
 from suggestions.models import Kind, Outcome, Reply, Status, Suggestion
 from suggestions.selectors import (
@@ -202,257 +200,6 @@ def reply_letter(request, pk, reply_pk):
 # Actions: one generic view, one entry per action
 
 
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label: str
-    form: type[django_forms.Form]
-    perform: Callable[..., Any]
-    success: str
-    date_field: str = ""
-    multipart: bool = False
-    style: str = ""
-
-
-def _pending(state, kind):
-    items = state.pending_returns if kind == "return" else state.pending_extensions
-    return items[0]
-
-
-def _perform_update(*, suggestion, actor, data, state):
-    return services.suggestion_update(
-        suggestion=suggestion,
-        actor=actor,
-        expected_version=data["version"],
-        co_signers=data["co_signers"],
-        **{f: data[f] for f in services.EDITABLE_FIELDS if f not in ("year", "number")},
-        **({"year": data["year"]} if data.get("year") else {}),
-        **({"number": data["number"]} if data.get("number") else {}),
-    )
-
-
-ACTIONS: dict[str, Action] = {
-    a.name: a
-    for a in [
-        Action(
-            "update",
-            "修改",
-            forms.SuggestionEditForm,
-            _perform_update,
-            "已保存修改。",
-            "received_on",
-        ),
-        Action(
-            "assign",
-            "交办",
-            forms.AssignForm,
-            lambda *, suggestion, actor, data, state: services.suggestion_assign(
-                suggestion=suggestion,
-                actor=actor,
-                lead=data["lead"],
-                co_departments=data["co_departments"],
-                assigned_on=data["assigned_on"],
-                expected_version=data["version"],
-            ),
-            "已交办。",
-            "assigned_on",
-            style="primary",
-        ),
-        Action(
-            "reassign",
-            "重新交办",
-            forms.ReassignForm,
-            lambda *, suggestion, actor, data, state: services.suggestion_reassign(
-                suggestion=suggestion,
-                actor=actor,
-                lead=data["lead"],
-                co_departments=data["co_departments"],
-                assigned_on=data["assigned_on"],
-                reason=data["reason"],
-                expected_version=data["version"],
-            ),
-            "已重新交办。",
-            "assigned_on",
-        ),
-        Action(
-            "acknowledge",
-            "签收",
-            forms.AcknowledgeForm,
-            lambda *, suggestion, actor, data, state: services.assignment_acknowledge(
-                suggestion=suggestion, actor=actor, expected_version=data["version"]
-            ),
-            "已签收。",
-            style="primary",
-        ),
-        Action(
-            "co_opinion",
-            "提交会办意见",
-            forms.CoOpinionForm,
-            lambda *, suggestion, actor, data, state: services.co_opinion_submit(
-                suggestion=suggestion,
-                actor=actor,
-                opinion=data["opinion"],
-                expected_version=data["version"],
-            ),
-            "会办意见已提交主办单位。",
-            style="primary",
-        ),
-        Action(
-            "reply",
-            "答复代表",
-            forms.ReplyForm,
-            lambda *, suggestion, actor, data, state: services.reply_submit(
-                suggestion=suggestion,
-                actor=actor,
-                outcome=data["outcome"],
-                text=data["text"],
-                replied_on=data["replied_on"],
-                letter=data["letter"],
-                letter_name=data["letter"].name if data["letter"] else "",
-                contact_person=data["contact_person"],
-                contact_phone=data["contact_phone"],
-                expected_version=data["version"],
-            ),
-            "已答复代表。",
-            "replied_on",
-            multipart=True,
-            style="primary",
-        ),
-        Action(
-            "return_request",
-            "申请退办",
-            forms.ReturnRequestForm,
-            lambda *, suggestion, actor, data, state: services.return_request(
-                suggestion=suggestion,
-                actor=actor,
-                reason=data["reason"],
-                suggested_department=data["suggested_department"],
-                expected_version=data["version"],
-            ),
-            "退办申请已提交，请等待区政府办公室审批。",
-        ),
-        Action(
-            "return_decide",
-            "审批退办申请",
-            forms.ReturnDecideForm,
-            lambda *, suggestion, actor, data, state: services.return_decide(
-                request=_pending(state, "return"),
-                actor=actor,
-                approve=data["decision"] == "approve",
-                note=data["note"],
-                lead=data["lead"],
-                co_departments=data["co_departments"],
-                expected_version=data["version"],
-            ),
-            "退办申请已审批。",
-            style="primary",
-        ),
-        Action(
-            "extension_request",
-            "申请延期",
-            forms.ExtensionRequestForm,
-            lambda *, suggestion, actor, data, state: services.extension_request(
-                suggestion=suggestion,
-                actor=actor,
-                requested_due_on=data["requested_due_on"],
-                reason=data["reason"],
-                expected_version=data["version"],
-            ),
-            "延期申请已提交，请等待区政府办公室审批。",
-            "requested_due_on",
-        ),
-        Action(
-            "extension_decide",
-            "审批延期申请",
-            forms.ExtensionDecideForm,
-            lambda *, suggestion, actor, data, state: services.extension_decide(
-                request=_pending(state, "extension"),
-                actor=actor,
-                approve=data["decision"] == "approve",
-                note=data["note"],
-                expected_version=data["version"],
-            ),
-            "延期申请已审批。",
-            style="primary",
-        ),
-        Action(
-            "feedback",
-            "登记代表意见",
-            forms.FeedbackForm,
-            lambda *, suggestion, actor, data, state: services.feedback_record(
-                suggestion=suggestion,
-                actor=actor,
-                satisfaction=data["satisfaction"],
-                received_on=data["received_on"],
-                comment=data["comment"],
-                expected_version=data["version"],
-            ),
-            "已登记代表意见。",
-            "received_on",
-            style="primary",
-        ),
-        Action(
-            "follow_up",
-            "登记跟踪记录",
-            forms.FollowUpForm,
-            lambda *, suggestion, actor, data, state: services.follow_up_record(
-                suggestion=suggestion,
-                actor=actor,
-                kind=data["kind"],
-                happened_on=data["happened_on"],
-                participants=data["participants"],
-                findings=data["findings"],
-                consistent_with_reply=data["consistent_with_reply"],
-                new_outcome=data["new_outcome"],
-                expected_version=data["version"],
-            ),
-            "跟踪记录已保存。",
-            "happened_on",
-        ),
-        Action(
-            "key_supervision",
-            "重点督办",
-            forms.KeySupervisionForm,
-            lambda *, suggestion, actor, data, state: services.suggestion_set_key_supervision(
-                suggestion=suggestion,
-                actor=actor,
-                key_supervision=data["key_supervision"],
-                note=data["note"],
-                expected_version=data["version"],
-            ),
-            "重点督办设置已保存。",
-        ),
-        Action(
-            "close",
-            "办结",
-            forms.CloseForm,
-            lambda *, suggestion, actor, data, state: services.suggestion_close(
-                suggestion=suggestion,
-                actor=actor,
-                note=data["note"],
-                expected_version=data["version"],
-            ),
-            "已办结。",
-        ),
-    ]
-}
-ACTION_ORDER = [
-    "acknowledge",
-    "co_opinion",
-    "reply",
-    "assign",
-    "return_decide",
-    "extension_decide",
-    "feedback",
-    "close",
-    "reassign",
-    "return_request",
-    "extension_request",
-    "follow_up",
-    "key_supervision",
-    "update",
-]
-
 # Which form field a service refusal is about, by its code.
 REFUSAL_FIELDS = {"departments": "co_departments"}
 
@@ -491,10 +238,43 @@ def _initial(action: Action, suggestion: Suggestion, user) -> dict[str, Any]:
     return initial
 
 
-def _form_kwargs(action: Action, user) -> dict[str, Any]:
+def _form_kwargs(action: Action, user, suggestion: Suggestion) -> dict[str, Any]:
     if action.name == "follow_up":
         return {"kinds": services.follow_up_kinds(user)}
+    if action.name == "update":
+        return {"suggestion": suggestion}
     return {}
+
+
+def _after_conflict(action: Action, form, suggestion: Suggestion, user) -> dict[str, Any]:
+    """The initial values of the form shown again after a conflict.
+
+    The user's own changes are kept; every other field takes the value the other person
+    saved, and the version is the current one, so submitting again merges instead of
+    silently undoing the other edit.
+    """
+    fresh = Suggestion.objects.get(pk=suggestion.pk)
+    merged = _initial(action, fresh, user)
+    posted = form.cleaned_data
+    if action.name != "update":
+        return {**posted, "version": fresh.version}
+    seen = fresh.history.filter(version=posted["version"]).order_by("-history_date").first()
+    for field, value in posted.items():
+        if field == "version":
+            continue
+        if field == "co_signers":
+            # Co-signers are not in the field history: keep what the user chose.
+            merged[field] = list(value)
+            continue
+        original = (
+            getattr(seen, f"{field}_id" if field in ("session", "lead_deputy") else field, None)
+            if seen
+            else None
+        )
+        mine = value.pk if hasattr(value, "pk") else value
+        if seen is None or mine != original:
+            merged[field] = value
+    return merged
 
 
 def action_view(request, pk, name):
@@ -512,7 +292,8 @@ def action_view(request, pk, name):
             {"suggestion": suggestion, "action": action, "reason": reason},
             status=403,
         )
-    kwargs = _form_kwargs(action, request.user)
+    kwargs = _form_kwargs(action, request.user, suggestion)
+    conflict = ""
     if request.method == "POST":
         form = action.form(request.POST, request.FILES, **kwargs)
         if form.is_valid():
@@ -523,18 +304,12 @@ def action_view(request, pk, name):
                     data=form.cleaned_data,
                     state=state,
                 )
-            except services.VersionConflict as conflict:
-                # Keep what was typed; carry the current version so a deliberate second
-                # submit, after reading the latest, goes through.
-                data = request.POST.copy()
-                data["version"] = Suggestion.objects.values_list("version", flat=True).get(
-                    pk=suggestion.pk
-                )
-                form = action.form(data, **kwargs)
-                form.is_valid()
-                form.add_error(None, conflict.messages[0])
+            except services.VersionConflict as refusal:
+                conflict = refusal.messages[0]
                 if action.multipart and request.FILES:
-                    form.add_error(None, "浏览器不会保留已选择的文件，请重新选择答复函。")
+                    conflict += "浏览器不会保留已选择的文件，请重新选择答复函。"
+                initial = _after_conflict(action, form, suggestion, request.user)
+                form = action.form(initial=initial, **kwargs)
             except ValidationError as refusal:
                 _add_refusal(form, refusal, action.date_field)
             else:
@@ -542,7 +317,13 @@ def action_view(request, pk, name):
                 return redirect(suggestion)
     else:
         form = action.form(initial=_initial(action, suggestion, request.user), **kwargs)
-    context = {"suggestion": suggestion, "action": action, "form": form, "state": state}
+    context = {
+        "suggestion": suggestion,
+        "action": action,
+        "form": form,
+        "state": state,
+        "conflict": conflict,
+    }
     return render(request, "suggestions/action_form.html", context)
 
 

@@ -1,0 +1,532 @@
+"""Who may open which page: every URL of the suggestions app, for every role.
+
+The expected tables below are written by hand from the rules in DESIGN / services.py; they
+are data, not computed from the code under test. The items are built "today" through the
+services (no `when=`), so that the return window (5 working days after assignment) is open.
+
+Stages:
+    draft        registered, not assigned (handlers do not see it)
+    in_progress  assigned to 区房管局 (lead) + 区建设管理委 (co); the lead signed for it, the co
+                 department has neither signed nor sent its opinion
+    replied      as in_progress, plus the co opinion and the lead's reply (with a PDF letter)
+    pending      as in_progress, plus a pending return request and a pending extension request
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+
+from suggestions import services, views
+from suggestions.deadlines import add_months
+from suggestions.models import Outcome, Reply, Status, Suggestion
+from tests.factories import DeputyFactory, SuggestionFactory
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+ROLES = ["anonymous", "office", "supervisor", "lead", "co", "other"]
+ALL_ACTIONS = [
+    "update",
+    "assign",
+    "reassign",
+    "acknowledge",
+    "co_opinion",
+    "reply",
+    "return_request",
+    "return_decide",
+    "extension_request",
+    "extension_decide",
+    "feedback",
+    "follow_up",
+    "key_supervision",
+    "close",
+]
+
+# Which actions each role may open (200) at each stage; every other action of an item the
+# role sees is refused with 403; an item the role does not see is 404 for every action.
+ALLOWED = {
+    "draft": {
+        "office": {"update", "assign"},
+        "supervisor": set(),
+    },
+    "in_progress": {
+        "office": {"update", "reassign", "follow_up", "key_supervision"},
+        "supervisor": {"follow_up", "key_supervision"},
+        "lead": {"return_request", "extension_request", "follow_up"},
+        "co": {"acknowledge", "co_opinion", "follow_up"},
+    },
+    "replied": {
+        "office": {"update", "feedback", "follow_up", "key_supervision", "close"},
+        "supervisor": {"follow_up", "key_supervision"},
+        "lead": {"follow_up"},
+        "co": {"follow_up"},
+    },
+    "pending": {
+        "office": {
+            "update",
+            "reassign",
+            "return_decide",
+            "extension_decide",
+            "follow_up",
+            "key_supervision",
+        },
+        "supervisor": {"follow_up", "key_supervision"},
+        "lead": {"follow_up"},
+        "co": {"acknowledge", "co_opinion", "follow_up"},
+    },
+}
+STAGES = list(ALLOWED)
+
+# The supervisor's refusals on an in-progress item, word for word.
+SUPERVISOR_REASONS = {
+    "update": "只有区政府办公室工作人员可以修改建议。",
+    "assign": "只有区政府办公室工作人员可以交办建议。",
+    "reassign": "只有区政府办公室工作人员可以重新交办。",
+    "acknowledge": "只有承办单位经办人可以签收。",
+    "co_opinion": "只有承办单位经办人可以提交会办意见。",
+    "reply": "只有承办单位经办人可以答复代表。",
+    "return_request": "只有承办单位经办人可以申请退办。",
+    "return_decide": "只有区政府办公室工作人员可以审批退办申请。",
+    "extension_request": "只有承办单位经办人可以申请延期。",
+    "extension_decide": "只有区政府办公室工作人员可以审批延期申请。",
+    "feedback": "只有区政府办公室工作人员可以登记代表反馈意见。",
+    "close": "只有区政府办公室工作人员可以办结建议。",
+}
+
+# A few refusals of other roles, word for word: (stage, role, action) -> reason.
+OTHER_REASONS = {
+    ("in_progress", "office", "assign"): "该建议当前状态为“办理中”，不能交办（仅限“待交办”状态）。",
+    ("in_progress", "office", "feedback"): "该建议当前状态为“办理中”，不能登记代表反馈",
+    ("in_progress", "office", "return_decide"): "没有待审批的退办申请。",
+    ("in_progress", "office", "extension_decide"): "没有待审批的延期申请。",
+    ("in_progress", "lead", "reply"): "会办单位区建设管理委尚未提交会办意见",
+    ("in_progress", "lead", "acknowledge"): "无需重复签收。",
+    ("in_progress", "lead", "co_opinion"): "您所在单位不是该建议的会办单位，不能提交会办意见。",
+    ("in_progress", "lead", "update"): "只有区政府办公室工作人员可以修改建议。",
+    ("in_progress", "co", "reply"): "您所在单位不是该建议的主办单位，不能答复代表。",
+    ("in_progress", "co", "return_request"): "您所在单位不是该建议的主办单位，不能申请退办。",
+    ("in_progress", "co", "key_supervision"): "只有区政府办公室或督查室可以设置重点督办。",
+    ("draft", "office", "follow_up"): "建议尚未交办，不能登记跟踪记录。",
+    ("draft", "office", "key_supervision"): "建议尚未交办，不能设为重点督办。",
+    ("draft", "supervisor", "follow_up"): "建议尚未交办，不能登记跟踪记录。",
+    ("replied", "lead", "reply"): "该建议当前状态为“已答复”，不能答复代表",
+    ("replied", "co", "co_opinion"): "该建议当前状态为“已答复”，不能提交会办意见",
+    ("replied", "office", "reassign"): "该建议当前状态为“已答复”，不能重新交办",
+    ("pending", "lead", "return_request"): "已有一份退办申请正在审批，请等待区政府办公室处理。",
+    ("pending", "lead", "extension_request"): "已有一份延期申请正在审批，请等待区政府办公室处理。",
+}
+
+
+@pytest.fixture
+def users(office, supervisor, lead_handler, co_handler, other_handler):
+    return {
+        "anonymous": None,
+        "office": office,
+        "supervisor": supervisor,
+        "lead": lead_handler,
+        "co": co_handler,
+        "other": other_handler,
+    }
+
+
+class Stages:
+    """Builds an item at each stage through the services, dated today."""
+
+    def __init__(self, office, lead_handler, co_handler, lead_department, co_department):
+        self.office = office
+        self.lead_handler = lead_handler
+        self.co_handler = co_handler
+        self.lead_department = lead_department
+        self.co_department = co_department
+
+    def draft(self) -> Suggestion:
+        return SuggestionFactory()
+
+    def in_progress(self) -> Suggestion:
+        s = services.suggestion_assign(
+            suggestion=SuggestionFactory(),
+            lead=self.lead_department,
+            co_departments=[self.co_department],
+            actor=self.office,
+        )
+        services.assignment_acknowledge(suggestion=s, actor=self.lead_handler)
+        return Suggestion.objects.get(pk=s.pk)
+
+    def replied(self) -> Suggestion:
+        s = self.in_progress()
+        services.co_opinion_submit(suggestion=s, actor=self.co_handler, opinion="同意主办意见。")
+        services.reply_submit(
+            suggestion=s,
+            actor=self.lead_handler,
+            outcome=Outcome.PLANNED,
+            text="已列入明年计划。",
+            letter=ContentFile(PDF, name="dafuhan.pdf"),
+            letter_name="dafuhan.pdf",
+        )
+        return Suggestion.objects.get(pk=s.pk)
+
+    def pending(self) -> Suggestion:
+        s = self.in_progress()
+        services.return_request(suggestion=s, actor=self.lead_handler, reason="不属于本单位职责。")
+        services.extension_request(
+            suggestion=s,
+            actor=self.lead_handler,
+            requested_due_on=add_months(s.due_on, 1),
+            reason="需要协调多个部门。",
+        )
+        return Suggestion.objects.get(pk=s.pk)
+
+    def build(self, stage: str) -> Suggestion:
+        return getattr(self, stage)()
+
+
+@pytest.fixture
+def stages(office, lead_handler, co_handler, lead_department, co_department, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return Stages(office, lead_handler, co_handler, lead_department, co_department)
+
+
+def login(client: Client, user) -> Client:
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def action_url(pk: int, name: str) -> str:
+    return reverse("suggestions:action", args=[pk, name])
+
+
+def login_redirect(path: str) -> str:
+    return f"/accounts/login/?next={quote(path, safe='/')}"
+
+
+def sees(stage: str, role: str) -> bool:
+    return role in ALLOWED[stage]
+
+
+def test_the_matrix_covers_every_action_of_the_view():
+    assert set(ALL_ACTIONS) == set(views.ACTIONS) == set(services.ACTION_CHECKS)
+
+
+# ---------------------------------------------------------------------------------------
+# Anonymous
+
+
+def test_anonymous_is_sent_to_login_from_every_url(client, stages):
+    s = stages.replied()
+    reply = Reply.objects.get(suggestion=s)
+    urls = [
+        reverse("suggestions:home"),
+        reverse("suggestions:workspace"),
+        reverse("suggestions:list"),
+        reverse("suggestions:create"),
+        reverse("suggestions:bulk_assign"),
+        reverse("suggestions:detail", args=[s.pk]),
+        reverse("suggestions:reply_letter", args=[s.pk, reply.pk]),
+        *(action_url(s.pk, name) for name in ALL_ACTIONS),
+    ]
+    for url in urls:
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code == 302, (method, url)
+            assert response["Location"] == login_redirect(url), (method, url)
+    s.refresh_from_db()
+    assert s.status == Status.REPLIED
+
+
+def test_anonymous_login_redirect_keeps_the_query_string(client, db):
+    response = client.get(reverse("suggestions:list"), {"status": "draft", "year": "2024"})
+    assert response.status_code == 302
+    assert (
+        response["Location"] == "/accounts/login/?next=/suggestions/%3Fstatus%3Ddraft%26year%3D2024"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Pages without an item
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+@pytest.mark.parametrize("name", ["home", "workspace", "list"])
+def test_every_role_opens_the_pages_without_an_item(client, users, role, name):
+    response = login(client, users[role]).get(reverse(f"suggestions:{name}"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_only_the_office_may_open_the_register_form(client, users, role):
+    response = login(client, users[role]).get(reverse("suggestions:create"))
+    if role == "office":
+        assert response.status_code == 200
+        assert "登记建议" in response.content.decode()
+    else:
+        assert response.status_code == 403
+        assert "只有区政府办公室工作人员可以登记建议。" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["supervisor", "lead", "co", "other"])
+def test_only_the_office_may_register_by_post(client, users, role):
+    deputy = DeputyFactory()
+    before = Suggestion.objects.count()
+    response = login(client, users[role]).post(
+        reverse("suggestions:create"),
+        {
+            "kind": "suggestion",
+            "source": "recess",
+            "title": "关于增设公交站点的建议",
+            "topic": "transport",
+            "lead_deputy": deputy.pk,
+            "received_on": "2024-01-15",
+        },
+    )
+    assert response.status_code == 403
+    assert "只有区政府办公室工作人员可以登记建议。" in response.content.decode()
+    assert Suggestion.objects.count() == before
+
+
+@pytest.mark.parametrize("role", ["supervisor", "lead", "co", "other"])
+def test_only_the_office_may_bulk_assign(client, users, role, lead_department):
+    draft = SuggestionFactory()
+    response = login(client, users[role]).post(
+        reverse("suggestions:bulk_assign"),
+        {"ids": [draft.pk], "lead": lead_department.pk, "assigned_on": "2024-02-01"},
+    )
+    assert response.status_code == 403
+    assert "只有区政府办公室工作人员可以交办建议。" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_bulk_assign_accepts_only_post(client, users, role):
+    response = login(client, users[role]).get(reverse("suggestions:bulk_assign"))
+    assert response.status_code == 405
+
+
+# ---------------------------------------------------------------------------------------
+# Detail and actions: the whole matrix
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+@pytest.mark.parametrize("stage", STAGES)
+def test_detail_and_every_action_by_get(client, users, stages, stage, role):
+    s = stages.build(stage)
+    login(client, users[role])
+    detail = client.get(reverse("suggestions:detail", args=[s.pk]))
+    assert detail.status_code == (200 if sees(stage, role) else 404)
+
+    got, reasons = {}, {}
+    for name in ALL_ACTIONS:
+        response = client.get(action_url(s.pk, name))
+        got[name] = response.status_code
+        if response.status_code == 403:
+            page = response.content.decode()
+            reason = response.context["reason"]
+            assert reason, name
+            assert reason in page, name
+            assert f"不能{views.ACTIONS[name].label}" in page, name
+            reasons[name] = reason
+        if response.status_code == 404:
+            assert "未找到您要访问的内容，或您无权查看。" in response.content.decode()
+    if sees(stage, role):
+        allowed = ALLOWED[stage][role]
+        expected = {name: 200 if name in allowed else 403 for name in ALL_ACTIONS}
+    else:
+        expected = dict.fromkeys(ALL_ACTIONS, 404)
+    assert got == expected
+
+    if role == "supervisor" and stage == "in_progress":
+        for name, reason in SUPERVISOR_REASONS.items():
+            assert reasons[name] == reason, name
+    for (at_stage, who, name), reason in OTHER_REASONS.items():
+        if (at_stage, who) == (stage, role):
+            assert reason in reasons[name], name
+
+    # The detail page offers exactly the actions the user may open.
+    if detail.status_code == 200:
+        offered = {a.name for a in detail.context["actions"]}
+        assert offered == ALLOWED[stage][role]
+        page = detail.content.decode()
+        for name in ALL_ACTIONS:
+            assert (action_url(s.pk, name) in page) == (name in offered), name
+
+
+@pytest.mark.parametrize("role", ["office", "supervisor", "lead", "co", "other"])
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_refused_post_changes_nothing(client, users, stages, stage, role):
+    s = stages.build(stage)
+    login(client, users[role])
+    refused = [
+        name for name in ALL_ACTIONS if not sees(stage, role) or name not in ALLOWED[stage][role]
+    ]
+    expected = 403 if sees(stage, role) else 404
+    if not sees(stage, role):
+        assert client.post(reverse("suggestions:detail", args=[s.pk])).status_code == 404
+    for name in refused:
+        response = client.post(
+            action_url(s.pk, name),
+            {"version": s.version, "note": "x", "reason": "x", "opinion": "x", "text": "x"},
+        )
+        assert response.status_code == expected, name
+    fresh = Suggestion.objects.get(pk=s.pk)
+    assert (fresh.version, fresh.status) == (s.version, s.status)
+
+
+def test_supervisor_is_refused_editing_with_the_reason(client, supervisor, stages):
+    s = stages.in_progress()
+    client.force_login(supervisor)
+    response = client.get(action_url(s.pk, "update"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "不能修改" in page
+    assert "只有区政府办公室工作人员可以修改建议。" in page
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_an_unknown_action_is_404(client, users, stages, role):
+    s = stages.in_progress()
+    response = login(client, users[role]).get(action_url(s.pk, "delete"))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_a_missing_item_is_404(client, users, role):
+    login(client, users[role])
+    assert client.get(reverse("suggestions:detail", args=[999999])).status_code == 404
+    assert client.get(action_url(999999, "follow_up")).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------
+# The reply letter
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("office", 200), ("supervisor", 200), ("lead", 200), ("co", 200), ("other", 404)],
+)
+def test_reply_letter_by_role(client, users, stages, role, expected):
+    s = stages.replied()
+    reply = Reply.objects.get(suggestion=s)
+    url = reverse("suggestions:reply_letter", args=[s.pk, reply.pk])
+    login(client, users[role])
+    response = client.get(url)
+    assert response.status_code == expected
+    if expected == 200:
+        assert b"".join(response.streaming_content) == PDF
+        assert response["Content-Disposition"].startswith("attachment")
+    else:
+        assert client.post(url).status_code == 404
+
+
+def test_reply_letter_of_another_item_is_404(client, stages, other_handler, other_department):
+    """区绿化市容局 holds item A; the letter of item B (held by 区房管局) must not be
+    reachable through A's URL."""
+    theirs = stages.replied()
+    mine = services.suggestion_assign(
+        suggestion=SuggestionFactory(), lead=other_department, actor=stages.office
+    )
+    reply = Reply.objects.get(suggestion=theirs)
+    client.force_login(other_handler)
+    assert client.get(reverse("suggestions:detail", args=[mine.pk])).status_code == 200
+    url = reverse("suggestions:reply_letter", args=[mine.pk, reply.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_reply_without_letter_is_404(client, stages, office, lead_handler, co_handler):
+    s = stages.in_progress()
+    services.co_opinion_submit(suggestion=s, actor=co_handler, opinion="同意。")
+    reply = services.reply_submit(
+        suggestion=s, actor=lead_handler, outcome=Outcome.RESOLVED, text="已解决。"
+    )
+    client.force_login(office)
+    url = reverse("suggestions:reply_letter", args=[s.pk, reply.pk])
+    assert client.get(url).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------
+# CSRF: every POST checks the token
+
+
+@pytest.fixture
+def csrf_client(office):
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(office)
+    return c
+
+
+def test_register_without_csrf_token_is_refused(csrf_client, db):
+    deputy = DeputyFactory()
+    response = csrf_client.post(
+        reverse("suggestions:create"),
+        {
+            "kind": "suggestion",
+            "source": "recess",
+            "title": "关于增设公交站点的建议",
+            "topic": "transport",
+            "lead_deputy": deputy.pk,
+            "received_on": "2024-01-15",
+        },
+    )
+    assert response.status_code == 403
+    assert "未通过安全校验（CSRF）" in response.content.decode()
+    assert not Suggestion.objects.exists()
+
+
+def test_bulk_assign_without_csrf_token_is_refused(csrf_client, lead_department):
+    drafts = SuggestionFactory.create_batch(2)
+    response = csrf_client.post(
+        reverse("suggestions:bulk_assign"),
+        {"ids": [d.pk for d in drafts], "lead": lead_department.pk, "assigned_on": "2024-02-01"},
+    )
+    assert response.status_code == 403
+    assert "未通过安全校验（CSRF）" in response.content.decode()
+    assert set(Suggestion.objects.values_list("status", flat=True)) == {Status.DRAFT}
+
+
+def test_action_without_csrf_token_is_refused(csrf_client, stages):
+    s = stages.in_progress()
+    response = csrf_client.post(
+        action_url(s.pk, "key_supervision"), {"version": s.version, "key_supervision": "true"}
+    )
+    assert response.status_code == 403
+    assert "未通过安全校验（CSRF）" in response.content.decode()
+    fresh = Suggestion.objects.get(pk=s.pk)
+    assert fresh.key_supervision is False
+    assert fresh.version == s.version
+
+
+def test_action_with_the_csrf_token_goes_through(csrf_client, stages):
+    """The control case: the same client succeeds once it sends the token of the form."""
+    s = stages.in_progress()
+    url = action_url(s.pk, "key_supervision")
+    form = csrf_client.get(url)
+    token = form.cookies["csrftoken"].value
+    response = csrf_client.post(
+        url,
+        {"version": s.version, "key_supervision": "true", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert Suggestion.objects.get(pk=s.pk).key_supervision is True
+
+
+# ---------------------------------------------------------------------------------------
+# The Django admin
+
+
+@pytest.mark.parametrize("role", ["office", "supervisor", "lead"])
+@pytest.mark.parametrize("path", ["/admin/", "/admin/suggestions/suggestion/"])
+def test_a_non_staff_user_is_sent_to_the_admin_login(client, users, role, path):
+    client.force_login(users[role])
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/login/?next={quote(path, safe='/')}"
+
+
+def test_anonymous_is_sent_to_a_login_from_the_admin(client, db):
+    response = client.get("/admin/suggestions/suggestion/")
+    assert response.status_code == 302
+    assert "login/?next=/admin/suggestions/suggestion/" in response["Location"]
