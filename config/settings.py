@@ -178,16 +178,44 @@ SYSTEM_NAME = os.environ.get("SYSTEM_NAME", "代表建议办理系统")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "config.api_auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Deny by default: every API view names who may use it.
+    "DEFAULT_PERMISSION_CLASSES": ["config.api_auth.DenyAll"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "config.api_auth.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
+        "user": os.environ.get("API_THROTTLE_USER", "6000/hour"),
+        # Logins by token: a handful a minute per address stops password guessing.
+        "token": os.environ.get("API_THROTTLE_TOKEN", "10/min"),
+    },
 }
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 8)
 SPECTACULAR_SETTINGS = {
     "TITLE": "代表建议办理系统 API",
+    "DESCRIPTION": (
+        "以 `POST /api/v1/auth/token/` 获取令牌，请求时发送 `Authorization: Token <令牌>`。"
+    ),
     "VERSION": "1.0.0",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SuggestionKindEnum": "suggestions.models.Kind",
+        "FollowUpKindEnum": "suggestions.models.FollowUp.Kind",
+        "DepartmentKindEnum": "departments.models.Department.Kind",
+        "StatusEnum": "suggestions.models.Status",
+        "OutcomeEnum": "suggestions.models.Outcome",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -18,3 +18,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Serve static files straight from the app folders, as DEBUG does, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Generous API limits so tests are not throttled; the throttle test sets its own rate.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "token": "100000/min"},
+}

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from config.api import api_urls
+
 urlpatterns = [
     path(
         "accounts/login/",
@@ -21,6 +23,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include((api_urls(), "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("reports.urls")),
     path("", include("suggestions.urls")),

@@ -5,6 +5,8 @@ import re
 import django_filters
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from departments.models import CongressSession, Department, Deputy
 from suggestions.models import (
@@ -40,6 +42,11 @@ ORDERING_FIELDS = (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.ModelChoiceFilter):
+    """Chooses a related row by its id (documented as an integer in the API schema)."""
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Items without the sorted date (not yet assigned, replied…) come last, in both
     directions and on every database."""
@@ -56,8 +63,8 @@ class SuggestionFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label="年度")
     kind = django_filters.ChoiceFilter(label="类别", choices=Kind.choices)
     source = django_filters.ChoiceFilter(label="提出时间", choices=Source.choices)
-    session = django_filters.ModelChoiceFilter(label="会议", queryset=CongressSession.objects.all())
-    department = django_filters.ModelChoiceFilter(
+    session = IdFilter(label="会议", queryset=CongressSession.objects.all())
+    department = IdFilter(
         label="承办单位", queryset=Department.objects.all(), method="filter_department"
     )
     department_role = django_filters.ChoiceFilter(
@@ -72,9 +79,7 @@ class SuggestionFilter(django_filters.FilterSet):
     deadline = django_filters.ChoiceFilter(
         label="期限", choices=DEADLINE_CHOICES, method="filter_deadline"
     )
-    deputy = django_filters.ModelChoiceFilter(
-        label="代表", queryset=Deputy.objects.all(), method="filter_deputy"
-    )
+    deputy = IdFilter(label="代表", queryset=Deputy.objects.all(), method="filter_deputy")
     topic = django_filters.ChoiceFilter(label="主题分类", choices=Topic.choices)
     o = NullsLastOrderingFilter(
         label="排序",

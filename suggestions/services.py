@@ -84,23 +84,24 @@ def _lock(suggestion: Suggestion, expected_version: int | None) -> Suggestion:
     """
     locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if expected_version is not None and locked.version != expected_version:
-        last = (
-            Event.objects.filter(suggestion=locked)
-            .select_related("actor")
-            .order_by("-occurred_at", "-id")
-            .first()
-        )
-        who = (
-            f"{last.actor}于{timezone.localtime(last.occurred_at):%Y-%m-%d %H:%M}"
-            if last
-            else "他人"
-        )
-        raise VersionConflict(
-            f"该建议已被{who}修改（当前版本{locked.version}，您编辑的是版本{expected_version}）。"
-            "您的修改未保存，请刷新页面查看最新内容后重新操作。",
-            code="conflict",
-        )
+        raise version_conflict(locked, expected_version)
     return locked
+
+
+def version_conflict(suggestion: Suggestion, expected_version: int) -> VersionConflict:
+    """The refusal for an edit made on version `expected_version`: says who changed it."""
+    last = (
+        Event.objects.filter(suggestion=suggestion)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    who = f"{last.actor}于{timezone.localtime(last.occurred_at):%Y-%m-%d %H:%M}" if last else "他人"
+    return VersionConflict(
+        f"该建议已被{who}修改（当前版本{suggestion.version}，您编辑的是版本{expected_version}）。"
+        "您的修改未保存，请刷新页面查看最新内容后重新操作。",
+        code="conflict",
+    )
 
 
 def _require_status(suggestion: Suggestion, allowed: Iterable[str], doing: str) -> None:

@@ -1,0 +1,51 @@
+"""/api/v1/reports/: the report of DESIGN §7 for a scope and date."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import permissions
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api_auth import IsRoleUser
+from reports.forms import ReportScopeForm
+from reports.renderers import report_to_dict
+from reports.selectors import report_get
+
+
+class CanReadReports(permissions.BasePermission):
+    message = "统计报告仅供区政府办公室和督查室使用。"
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user.is_office or user.is_supervisor or user.is_superuser)
+
+
+class ReportView(APIView):
+    permission_classes = [IsRoleUser, CanReadReports]
+
+    @extend_schema(
+        summary="统计报告（截至某日，或按季度与上季度末比较）",
+        parameters=[
+            OpenApiParameter("quarter", str, description="季度，如 2023Q3"),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="截至日期，默认今天"),
+            OpenApiParameter("year", int, description="建议年度，默认截至日期所在年度"),
+            OpenApiParameter("kind", str, enum=["suggestion", "community_opinion"]),
+            OpenApiParameter("source", str, enum=["session", "recess"]),
+            OpenApiParameter("department", int, description="主办单位 id"),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiResponse(description="条件有误")},
+    )
+    def get(self, request):
+        params = request.query_params.copy()
+        params.setdefault("kind", "suggestion")
+        form = ReportScopeForm(params)
+        if not form.is_valid():
+            raise ValidationError(
+                {field: [str(e) for e in errors] for field, errors in form.errors.items()}
+            )
+        data = form.cleaned_data
+        report = report_get(
+            scope=data["scope"], as_of=data["as_of_date"], previous_as_of=data["previous_as_of"]
+        )
+        return Response(report_to_dict(report))

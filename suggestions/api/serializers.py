@@ -1,0 +1,338 @@
+"""API shapes. Input serializers only parse; the services (through suggestions.actions)
+decide, exactly as the HTML forms do."""
+
+from __future__ import annotations
+
+from django import forms as django_forms
+from rest_framework import serializers
+
+from departments.models import CongressSession, Department, Deputy
+from suggestions import forms
+from suggestions.models import (
+    Assignment,
+    Event,
+    Feedback,
+    FollowUp,
+    Kind,
+    Outcome,
+    Reply,
+    Satisfaction,
+    Source,
+    Suggestion,
+    Topic,
+)
+
+
+class DepartmentRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "name"]
+
+
+class DeputyRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deputy
+        fields = ["id", "name", "level"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    department = DepartmentRefSerializer(read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "department",
+            "role",
+            "assigned_on",
+            "reply_due_on",
+            "extended_due_on",
+            "opinion_due_on",
+            "return_window_ends_on",
+            "acknowledged_at",
+            "opinion",
+            "opinion_on",
+            "is_active",
+            "ended_on",
+        ]
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    department = DepartmentRefSerializer(read_only=True)
+    has_letter = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reply
+        fields = [
+            "id",
+            "round",
+            "department",
+            "outcome",
+            "text",
+            "replied_on",
+            "contact_person",
+            "contact_phone",
+            "has_letter",
+            "letter_name",
+        ]
+
+    def get_has_letter(self, reply: Reply) -> bool:
+        return bool(reply.letter)
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Feedback
+        fields = ["id", "reply", "satisfaction", "comment", "received_on"]
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    department = DepartmentRefSerializer(read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "kind",
+            "happened_on",
+            "department",
+            "participants",
+            "findings",
+            "consistent_with_reply",
+        ]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField()
+    department = serializers.StringRelatedField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "action",
+            "actor",
+            "department",
+            "occurred_at",
+            "from_status",
+            "to_status",
+            "note",
+        ]
+
+
+class SuggestionListSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(read_only=True)
+    lead_deputy = DeputyRefSerializer(read_only=True)
+    lead_department = serializers.SerializerMethodField()
+    deadline_state = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "id",
+            "code",
+            "year",
+            "kind",
+            "source",
+            "number",
+            "title",
+            "topic",
+            "lead_deputy",
+            "lead_department",
+            "status",
+            "outcome",
+            "satisfaction",
+            "key_supervision",
+            "received_on",
+            "assigned_on",
+            "reply_due_on",
+            "due_on",
+            "first_replied_on",
+            "deadline_state",
+            "version",
+        ]
+
+    def get_lead_department(self, suggestion: Suggestion) -> str | None:
+        for assignment in getattr(suggestion, "active_assignments", []):
+            if assignment.role == Assignment.Role.LEAD:
+                return assignment.department.name
+        return None
+
+
+class SuggestionDetailSerializer(SuggestionListSerializer):
+    co_signers = DeputyRefSerializer(many=True, read_only=True)
+    session = serializers.StringRelatedField()
+    assignments = AssignmentSerializer(many=True, read_only=True)
+    replies = ReplySerializer(many=True, read_only=True)
+    feedbacks = FeedbackSerializer(many=True, read_only=True)
+    follow_ups = FollowUpSerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta(SuggestionListSerializer.Meta):
+        fields = [
+            *SuggestionListSerializer.Meta.fields,
+            "content",
+            "session",
+            "co_signers",
+            "assignments",
+            "replies",
+            "feedbacks",
+            "follow_ups",
+            "events",
+        ]
+
+    def get_lead_department(self, suggestion: Suggestion) -> str | None:
+        for assignment in suggestion.assignments.all():
+            if assignment.is_active and assignment.role == Assignment.Role.LEAD:
+                return assignment.department.name
+        return None
+
+
+# ---------------------------------------------------------------------------------------
+# Input
+
+
+def _departments():
+    return Department.objects.filter(is_active=True)
+
+
+class SuggestionWriteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(Kind.choices, default=Kind.SUGGESTION)
+    source = serializers.ChoiceField(Source.choices, default=Source.SESSION)
+    session = serializers.PrimaryKeyRelatedField(
+        queryset=CongressSession.objects.all(), allow_null=True, required=False, default=None
+    )
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, allow_null=True)
+    number = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    title = serializers.CharField(max_length=200)
+    content = serializers.CharField(allow_blank=True, required=False, default="")
+    topic = serializers.ChoiceField(Topic.choices, default=Topic.OTHER)
+    lead_deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.filter(is_active=True))
+    co_signers = serializers.PrimaryKeyRelatedField(
+        queryset=Deputy.objects.filter(is_active=True), many=True, required=False, default=list
+    )
+    received_on = serializers.DateField()
+
+
+class SuggestionUpdateSerializer(SuggestionWriteSerializer):
+    version = serializers.IntegerField(min_value=1)
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="客户端读取到的版本号，用于防止覆盖他人修改"
+    )
+
+
+class AssignSerializer(VersionSerializer):
+    lead = serializers.PrimaryKeyRelatedField(queryset=_departments())
+    co_departments = serializers.PrimaryKeyRelatedField(
+        queryset=_departments(), many=True, required=False, default=list
+    )
+    assigned_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ReassignSerializer(AssignSerializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ReturnRequestSerializer(VersionSerializer):
+    reason = serializers.CharField()
+    suggested_department = serializers.PrimaryKeyRelatedField(
+        queryset=_departments(), required=False, allow_null=True, default=None
+    )
+
+
+DECISIONS = [("approve", "同意"), ("reject", "不同意")]
+
+
+class ReturnDecideSerializer(VersionSerializer):
+    decision = serializers.ChoiceField(DECISIONS)
+    note = serializers.CharField(allow_blank=True, required=False, default="")
+    lead = serializers.PrimaryKeyRelatedField(
+        queryset=_departments(), required=False, allow_null=True, default=None
+    )
+    co_departments = serializers.PrimaryKeyRelatedField(
+        queryset=_departments(), many=True, required=False, default=list
+    )
+
+
+class CoOpinionSerializer(VersionSerializer):
+    opinion = serializers.CharField()
+
+
+class ReplySubmitSerializer(VersionSerializer):
+    outcome = serializers.ChoiceField(Outcome.choices)
+    text = serializers.CharField()
+    replied_on = serializers.DateField(required=False, allow_null=True, default=None)
+    letter = serializers.FileField(required=False, allow_null=True, default=None)
+    contact_person = serializers.CharField(
+        max_length=50, allow_blank=True, required=False, default=""
+    )
+    contact_phone = serializers.CharField(
+        max_length=30, allow_blank=True, required=False, default=""
+    )
+
+    def validate_letter(self, upload):
+        if upload is None:
+            return None
+        try:
+            forms.validate_letter(upload)
+        except django_forms.ValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        return upload
+
+
+class FeedbackRecordSerializer(VersionSerializer):
+    satisfaction = serializers.ChoiceField(Satisfaction.choices)
+    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    comment = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ExtensionRequestSerializer(VersionSerializer):
+    requested_due_on = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class ExtensionDecideSerializer(VersionSerializer):
+    decision = serializers.ChoiceField(DECISIONS)
+    note = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class FollowUpRecordSerializer(VersionSerializer):
+    kind = serializers.ChoiceField(FollowUp.Kind.choices)
+    happened_on = serializers.DateField(required=False, allow_null=True, default=None)
+    participants = serializers.CharField(
+        max_length=200, allow_blank=True, required=False, default=""
+    )
+    findings = serializers.CharField()
+    consistent_with_reply = serializers.BooleanField(required=False, allow_null=True, default=None)
+    new_outcome = serializers.ChoiceField(
+        [("", "（不变更）"), *Outcome.choices], required=False, default="", allow_blank=True
+    )
+
+
+class KeySupervisionSerializer(VersionSerializer):
+    key_supervision = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class CloseSerializer(VersionSerializer):
+    note = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+ACTION_SERIALIZERS = {
+    "assign": AssignSerializer,
+    "reassign": ReassignSerializer,
+    "acknowledge": VersionSerializer,
+    "return_request": ReturnRequestSerializer,
+    "return_decide": ReturnDecideSerializer,
+    "co_opinion": CoOpinionSerializer,
+    "reply": ReplySubmitSerializer,
+    "feedback": FeedbackRecordSerializer,
+    "extension_request": ExtensionRequestSerializer,
+    "extension_decide": ExtensionDecideSerializer,
+    "follow_up": FollowUpRecordSerializer,
+    "key_supervision": KeySupervisionSerializer,
+    "close": CloseSerializer,
+}

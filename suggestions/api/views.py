@@ -1,0 +1,163 @@
+"""/api/v1/suggestions/: reads through the visibility selector and the list's FilterSet;
+every write through the same action entries (and so the same services) as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from config.api_auth import IsRoleUser
+from suggestions import services
+from suggestions.actions import ACTIONS
+from suggestions.api.serializers import (
+    ACTION_SERIALIZERS,
+    SuggestionDetailSerializer,
+    SuggestionListSerializer,
+    SuggestionUpdateSerializer,
+    SuggestionWriteSerializer,
+)
+from suggestions.filters import SuggestionFilter
+from suggestions.models import Suggestion
+from suggestions.selectors import suggestion_get, suggestion_list
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
+ERRORS = {
+    400: OpenApiResponse(description="输入有误或当前状态不允许该操作"),
+    403: OpenApiResponse(ErrorSerializer, description="无权执行该操作"),
+    404: OpenApiResponse(ErrorSerializer, description="建议不存在或无权查看"),
+    409: OpenApiResponse(ErrorSerializer, description="版本冲突：他人已修改该建议"),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="建议列表（与网页列表相同的筛选条件）"),
+    retrieve=extend_schema(
+        summary="建议详情（含交办、答复、反馈、跟踪和办理记录）",
+        responses={200: SuggestionDetailSerializer, 404: ERRORS[404]},
+    ),
+)
+class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsRoleUser]
+    filterset_class = SuggestionFilter
+    serializer_class = SuggestionListSerializer
+    queryset = Suggestion.objects.none()  # for the schema; get_queryset decides per user
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        # A stable order, ending on the primary key, so pages never overlap or skip.
+        return suggestion_list(self.request.user).order_by("-year", "kind", "number", "id")
+
+    def get_serializer_class(self):
+        return SuggestionListSerializer if self.action == "list" else SuggestionDetailSerializer
+
+    def get_object(self) -> Suggestion:
+        pk = self.kwargs["pk"]
+        suggestion = suggestion_get(self.request.user, int(pk)) if str(pk).isdigit() else None
+        if suggestion is None:
+            raise NotFound("未找到该建议，或您无权查看。")
+        return suggestion
+
+    def _detail(self, suggestion: Suggestion, code=status.HTTP_200_OK) -> Response:
+        fresh = suggestion_get(self.request.user, suggestion.pk)
+        return Response(SuggestionDetailSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        summary="登记建议（区政府办公室）",
+        request=SuggestionWriteSerializer,
+        responses={201: SuggestionDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def create(self, request):
+        if not request.user.is_office:
+            raise PermissionDenied("只有区政府办公室工作人员可以登记建议。")
+        serializer = SuggestionWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = {k: v for k, v in serializer.validated_data.items() if v is not None}
+        suggestion = services.suggestion_create(actor=request.user, **data)
+        return self._detail(suggestion, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="修改建议（区政府办公室，须提供版本号）",
+        request=SuggestionUpdateSerializer,
+        responses={200: SuggestionDetailSerializer, **ERRORS},
+    )
+    def update(self, request, pk=None):
+        suggestion = self.get_object()
+        services.ACTION_CHECKS["update"](
+            services.ItemState.load(suggestion, today=timezone.localdate()), request.user
+        )
+        serializer = SuggestionUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ACTIONS["update"].perform(
+            suggestion=suggestion, actor=request.user, data=serializer.validated_data, state=None
+        )
+        return self._detail(suggestion)
+
+    def act(self, request, name: str) -> Response:
+        suggestion = self.get_object()
+        state = services.ItemState.load(suggestion, today=timezone.localdate())
+        sent_version = _int_or_none(request.data.get("version"))
+        try:
+            # The same check the page uses to show the button; refusals carry their code.
+            services.ACTION_CHECKS[name](state, request.user)
+        except DjangoValidationError as refusal:
+            stale = sent_version is not None and sent_version != suggestion.version
+            if refusal.code != "permission" and stale:
+                # The item moved on since the client read it: say so rather than why the
+                # action no longer fits the new state.
+                raise services.version_conflict(suggestion, sent_version) from refusal
+            raise
+        serializer = ACTION_SERIALIZERS[name](data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ACTIONS[name].perform(
+            suggestion=suggestion,
+            actor=request.user,
+            data=serializer.validated_data,
+            state=state,
+        )
+        return self._detail(suggestion)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _action_endpoint(name: str):
+    serializer = ACTION_SERIALIZERS[name]
+    multipart = name == "reply"
+
+    def endpoint(self, request, pk=None):
+        return self.act(request, name)
+
+    endpoint.__name__ = name
+    endpoint.__doc__ = f"{ACTIONS[name].label}。"
+    endpoint = action(
+        detail=True,
+        methods=["post"],
+        url_path=name.replace("_", "-"),
+        url_name=name.replace("_", "-"),
+        serializer_class=serializer,
+        parser_classes=[MultiPartParser, FormParser] if multipart else [JSONParser, FormParser],
+    )(endpoint)
+    return extend_schema(
+        summary=ACTIONS[name].label,
+        request={"multipart/form-data": serializer} if multipart else serializer,
+        responses={200: SuggestionDetailSerializer, **ERRORS},
+    )(endpoint)
+
+
+for _name in ACTION_SERIALIZERS:
+    setattr(SuggestionViewSet, _name, _action_endpoint(_name))

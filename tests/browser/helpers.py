@@ -1,0 +1,77 @@
+"""Shared pieces for the browser journeys: dates as the app sees them (Asia/Shanghai), a
+small valid PDF, screenshots, and the reference rows the data migrations write (role groups,
+working-day calendar, deadline policy), which a live-server test's flush removes."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import importlib
+import zoneinfo
+from pathlib import Path
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+SHOTS = Path("/tmp/shots")
+VIEWPORT = {"width": 1366, "height": 768}
+
+
+def today() -> dt.date:
+    """Today where the app runs; the services refuse dates after it."""
+    return dt.datetime.now(SHANGHAI).date()
+
+
+def at(day: dt.date, hour: int = 10) -> dt.datetime:
+    """A moment on `day`, for the services' `when=`."""
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months, the day clamped to the target month's end (31 Jan + 1 = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def iso(day: dt.date) -> str:
+    return f"{day:%Y-%m-%d}"
+
+
+def write_pdf(path: Path) -> bytes:
+    """A small, well-formed one-page PDF (header, objects, xref table, trailer)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+    return bytes(out)
+
+
+def shot(page, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def write_reference_data() -> None:
+    """Run the data migrations' forward steps again; both are idempotent."""
+    from django.apps import apps
+
+    for module, step in (
+        ("departments.migrations.0002_create_role_groups", "create_groups"),
+        ("suggestions.migrations.0002_fill_calendar_and_policy", "fill"),
+    ):
+        getattr(importlib.import_module(module), step)(apps, None)
