@@ -3,6 +3,7 @@
 import re
 
 import django_filters
+from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -70,8 +71,12 @@ class SuggestionFilter(django_filters.FilterSet):
     department_role = django_filters.ChoiceFilter(
         label="承办方式", choices=ROLE_CHOICES, method="filter_noop"
     )
-    status = django_filters.MultipleChoiceFilter(label="办理状态", choices=Status.choices)
-    outcome = django_filters.MultipleChoiceFilter(label="办理结果", choices=Outcome.choices)
+    status = django_filters.MultipleChoiceFilter(
+        label="办理状态", choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    outcome = django_filters.MultipleChoiceFilter(
+        label="办理结果", choices=Outcome.choices, widget=forms.CheckboxSelectMultiple
+    )
     satisfaction = django_filters.ChoiceFilter(label="满意度", choices=Satisfaction.choices)
     key_supervision = django_filters.ChoiceFilter(
         label="重点督办", choices=BOOLEAN_CHOICES, method="filter_key_supervision"
@@ -102,6 +107,16 @@ class SuggestionFilter(django_filters.FilterSet):
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        for field in self.form.fields.values():
+            # "（全部）" reads better than Django's "---------" for "no condition".
+            if hasattr(field, "empty_label") and field.empty_label is not None:
+                field.empty_label = "（全部）"
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, (forms.ModelChoiceField, forms.MultipleChoiceField)
+            ):
+                choices = list(field.choices)
+                if choices and choices[0][0] == "":
+                    field.choices = [("", "（全部）"), *choices[1:]]
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -17,6 +17,7 @@ from suggestions.models import (
     Outcome,
     Satisfaction,
     Source,
+    Status,
     Suggestion,
     Topic,
 )
@@ -65,8 +66,23 @@ class SuggestionForm(forms.Form):
         queryset=Deputy.objects.filter(is_active=True),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="可多选：按住 Ctrl（Mac 为 ⌘）键点击",
     )
     received_on = forms.DateField(label="收到日期", widget=DATE, initial=timezone.localdate)
+
+    field_order = [
+        "title",
+        "content",
+        "kind",
+        "source",
+        "session",
+        "year",
+        "number",
+        "topic",
+        "lead_deputy",
+        "co_signers",
+        "received_on",
+    ]
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()
@@ -81,6 +97,11 @@ class SuggestionEditForm(VersionedForm, SuggestionForm):
             deputies = Deputy.objects.filter(Q(is_active=True) | on_item).distinct()
             self.fields["lead_deputy"].queryset = deputies
             self.fields["co_signers"].queryset = deputies
+            if suggestion.status != Status.DRAFT:
+                # Numbering is fixed once assigned; show it, but do not offer to change it.
+                for name in ("year", "kind", "number"):
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = "已交办，不能修改"
 
 
 class AssignForm(VersionedForm):

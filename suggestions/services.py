@@ -98,8 +98,7 @@ def version_conflict(suggestion: Suggestion, expected_version: int) -> VersionCo
     )
     who = f"{last.actor}于{timezone.localtime(last.occurred_at):%Y-%m-%d %H:%M}" if last else "他人"
     return VersionConflict(
-        f"该建议已被{who}修改（当前版本{suggestion.version}，您编辑的是版本{expected_version}）。"
-        "您的修改未保存，请刷新页面查看最新内容后重新操作。",
+        f"该建议已被{who}修改，您的修改未保存。请查看最新内容后重新操作。",
         code="conflict",
     )
 

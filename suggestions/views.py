@@ -83,6 +83,7 @@ def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
         "sort": request.GET.get("o", ""),
         "deadline_labels": DeadlineState.LABELS,
         "can_assign": request.user.is_office,
+        "has_drafts": any(s.status == Status.DRAFT for s in page),
         "bulk_form": bulk_form or forms.BulkAssignForm(),
         "full_query": request.GET.urlencode(),
     }
