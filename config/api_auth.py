@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from departments.models import ApiToken
 
+LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
 TOKEN_LIFETIME = dt.timedelta(hours=getattr(settings, "API_TOKEN_HOURS", 8))
 
 
@@ -58,6 +59,9 @@ class ExpiringTokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if token.expires_at <= now:
             raise exceptions.AuthenticationFailed("令牌已过期，请重新获取。")
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+            # Recorded coarsely: a write per request would cost more than it tells.
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request):

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
-from departments.models import CongressSession, Department, Deputy, Role, User
+from departments.models import ApiToken, CongressSession, Department, Deputy, Role, User
 
 
 @admin.register(Department)
@@ -109,3 +109,17 @@ class UserAdmin(BaseUserAdmin):
         user.groups.remove(*Group.objects.filter(name__in=Role.values))
         if role:
             user.groups.add(Group.objects.get(name=role))
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued through the API; here they are seen and revoked (deleted)."""
+
+    list_display = ["user", "created_at", "expires_at", "last_used_at"]
+    list_filter = ["expires_at"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "created_at", "expires_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False

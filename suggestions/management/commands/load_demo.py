@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from departments.models import Role
 from suggestions.demo import data
 from suggestions.demo.build import load_demo
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("演示数据已存在，未做任何修改。")
         self.stdout.write(f"演示账号（密码均为 {data.DEMO_PASSWORD}）：")
-        for username, last, first, _role, dept in data.DEMO_USERS:
-            self.stdout.write(f"  {username:<11} {dept or ''}{last}{first}")
+        for username, last, first, role, dept in data.DEMO_USERS:
+            label = dept or Role(role).label
+            self.stdout.write(f"  {username:<11} {label} {last}{first}")
         self.stdout.write("  admin       系统管理员（/admin/）")
