@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -92,11 +93,11 @@ class IsRoleUser(permissions.BasePermission):
 class ReadAllWriteAdmin(IsRoleUser):
     """Reference data: every role reads, only admins write."""
 
-    message = "只有系统管理员可以修改基础数据。"
-
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
+            self.message = IsRoleUser.message
             return False
+        self.message = "只有系统管理员可以修改基础数据。"
         return request.method in permissions.SAFE_METHODS or request.user.is_staff
 
 
@@ -122,7 +123,17 @@ def api_exception_handler(exc, context):
             }
             return Response(body, status=status_code)
         return Response({"detail": exc.messages[0], "code": code}, status=status_code)
-    if isinstance(exc, DjangoPermissionDenied):
+    if isinstance(exc, ProtectedError):
+        return Response(
+            {
+                "detail": "该记录已被其他记录引用（如建议、交办），不能删除；可改为停用。",
+                "code": "protected",
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError("请求体不是有效的 JSON 或表单数据。")
+    elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到该资源，或您无权查看。")

@@ -183,11 +183,14 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every API view names who may use it.
     "DEFAULT_PERMISSION_CLASSES": ["config.api_auth.DenyAll"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api_auth.api_exception_handler",
+    # Clients are told apart by REMOTE_ADDR unless a known number of proxies sits in front:
+    # a forged X-Forwarded-For must not reset the login throttle.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

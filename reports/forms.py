@@ -55,6 +55,9 @@ class ReportScopeForm(forms.Form):
             as_of, previous = quarter_bounds(quarter)
         else:
             as_of = as_of or self.today
+            if as_of.year < 2000:
+                self.add_error("as_of", "截至日期应在2000年以后。")
+                return cleaned
             previous = previous_quarter_end(as_of)
         if as_of > self.today:
             self.add_error("as_of", "截至日期不能晚于今天。")

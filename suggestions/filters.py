@@ -52,6 +52,13 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Items without the sorted date (not yet assigned, replied…) come last, in both
     directions and on every database."""
 
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        # End on the primary key: rows that tie on the sorted column keep one order, so
+        # consecutive pages neither overlap nor skip.
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")
+
     def get_ordering_value(self, param):
         descending = param.startswith("-")
         field = self.param_map[param.lstrip("-")]

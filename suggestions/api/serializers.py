@@ -87,7 +87,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
-    department = DepartmentRefSerializer(read_only=True)
+    department = DepartmentRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = FollowUp
@@ -104,7 +104,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.StringRelatedField()
-    department = serializers.StringRelatedField()
+    department = serializers.CharField(source="department.name", allow_null=True, read_only=True)
 
     class Meta:
         model = Event
@@ -122,6 +122,8 @@ class EventSerializer(serializers.ModelSerializer):
 
 class SuggestionListSerializer(serializers.ModelSerializer):
     code = serializers.CharField(read_only=True)
+    outcome = serializers.ChoiceField(Outcome.choices, allow_blank=True, read_only=True)
+    satisfaction = serializers.ChoiceField(Satisfaction.choices, allow_blank=True, read_only=True)
     lead_deputy = DeputyRefSerializer(read_only=True)
     lead_department = serializers.SerializerMethodField()
     deadline_state = serializers.CharField(read_only=True)
@@ -161,7 +163,7 @@ class SuggestionListSerializer(serializers.ModelSerializer):
 
 class SuggestionDetailSerializer(SuggestionListSerializer):
     co_signers = DeputyRefSerializer(many=True, read_only=True)
-    session = serializers.StringRelatedField()
+    session = serializers.CharField(source="session.name", allow_null=True, read_only=True)
     assignments = AssignmentSerializer(many=True, read_only=True)
     replies = ReplySerializer(many=True, read_only=True)
     feedbacks = FeedbackSerializer(many=True, read_only=True)
@@ -192,6 +194,10 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
 # Input
 
 
+# Numbers are stored in a 32-bit column on every database.
+MAX_NUMBER = 2_147_483_647
+
+
 def _departments():
     return Department.objects.filter(is_active=True)
 
@@ -203,7 +209,9 @@ class SuggestionWriteSerializer(serializers.Serializer):
         queryset=CongressSession.objects.all(), allow_null=True, required=False, default=None
     )
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, allow_null=True)
-    number = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    number = serializers.IntegerField(
+        min_value=1, max_value=MAX_NUMBER, required=False, allow_null=True
+    )
     title = serializers.CharField(max_length=200)
     content = serializers.CharField(allow_blank=True, required=False, default="")
     topic = serializers.ChoiceField(Topic.choices, default=Topic.OTHER)

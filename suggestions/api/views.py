@@ -3,16 +3,20 @@ every write through the same action entries (and so the same services) as the pa
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from config.api_auth import IsRoleUser
+from config.api_schema import ErrorSerializer
 from suggestions import services
 from suggestions.actions import ACTIONS
 from suggestions.api.serializers import (
@@ -26,10 +30,7 @@ from suggestions.filters import SuggestionFilter
 from suggestions.models import Suggestion
 from suggestions.selectors import suggestion_get, suggestion_list
 
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
+ASCII_ID = re.compile(r"[0-9]{1,18}")
 
 
 ERRORS = {
@@ -62,8 +63,8 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return SuggestionListSerializer if self.action == "list" else SuggestionDetailSerializer
 
     def get_object(self) -> Suggestion:
-        pk = self.kwargs["pk"]
-        suggestion = suggestion_get(self.request.user, int(pk)) if str(pk).isdigit() else None
+        pk = _int_or_none(self.kwargs["pk"]) if ASCII_ID.fullmatch(str(self.kwargs["pk"])) else None
+        suggestion = suggestion_get(self.request.user, pk) if pk is not None else None
         if suggestion is None:
             raise NotFound("未找到该建议，或您无权查看。")
         return suggestion
@@ -106,6 +107,8 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def act(self, request, name: str) -> Response:
         suggestion = self.get_object()
         state = services.ItemState.load(suggestion, today=timezone.localdate())
+        if not isinstance(request.data, Mapping):
+            raise ValidationError({"detail": "请求体应为 JSON 对象或表单。"})
         sent_version = _int_or_none(request.data.get("version"))
         try:
             # The same check the page uses to show the button; refusals carry their code.
@@ -131,7 +134,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 def _int_or_none(value) -> int | None:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
