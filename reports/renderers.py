@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from reports.exports.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
+from reports.exports.docx import render_docx
+from reports.exports.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
+from reports.exports.xlsx import render_xlsx
 from reports.narrative import narrative_overall
 from reports.selectors import Report, Share
 
@@ -81,6 +85,18 @@ RENDERERS: dict[str, Renderer] = {
         content_type="application/json; charset=utf-8",
         binary=False,
     ),
+    "xlsx": Renderer(
+        render=render_xlsx,
+        extension="xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+        binary=True,
+    ),
+    "docx": Renderer(
+        render=render_docx,
+        extension="docx",
+        content_type=DOCX_CONTENT_TYPE,
+        binary=True,
+    ),
 }
 # Formats the interface names (DESIGN §7) whose renderers are still to come.
-PLANNED_FORMATS = ("xlsx", "docx")
+PLANNED_FORMATS: tuple[str, ...] = ()

@@ -51,8 +51,8 @@ def test_json_to_stdout_and_to_a_file(demo, tmp_path):
         (["--quarter", "Q3-2023"], "季度格式应为 2023Q3"),
         (["--as-of", "2023/09/30"], "日期格式应为 2023-09-30"),
         (["--quarter", "2023Q3", "--department", "不存在的局"], "未找到承办单位"),
-        (["--quarter", "2023Q3", "--format", "xlsx"], "暂不支持"),
-        (["--quarter", "2023Q3", "--format", "docx"], "暂不支持"),
+        (["--quarter", "2023Q3", "--format", "xlsx"], "须用 --output"),
+        (["--quarter", "2023Q3", "--format", "docx"], "须用 --output"),
     ],
 )
 def test_refusals(db, args, message):

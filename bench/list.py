@@ -1,0 +1,97 @@
+"""How fast the suggestion list pages stay on a large table (run after bench/generate.py).
+
+    SECRET_KEY=bench SQLITE_PATH=/tmp/bench.sqlite3 .venv/bin/python bench/list.py
+    DATABASE_URL=postgresql://… SECRET_KEY=bench .venv/bin/python bench/list.py
+
+Each case requests the real page through Django's test client (middleware, selector,
+FilterSet, paginator, template) as an office user and as a handler, and reports the median
+of several runs with the number of SQL queries. Nothing here is a test: results go to
+bench/README.md by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import Group  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from departments.models import Department, Role, User  # noqa: E402
+from suggestions.models import Suggestion  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+
+
+def user(username: str, role: str, department: Department | None = None) -> User:
+    account, _ = User.objects.get_or_create(username=username, defaults={"department": department})
+    account.groups.add(Group.objects.get(name=role))
+    return account
+
+
+def measure(client: Client, url: str) -> tuple[float, int, int]:
+    times = []
+    queries = 0
+    for _ in range(RUNS):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(ctx.captured_queries)
+    try:
+        total = response.context["page"].paginator.count
+    except (KeyError, TypeError):
+        total = -1  # a page without a paginated list
+    return statistics.median(times), queries, total
+
+
+def main() -> None:
+    rows = Suggestion.objects.count()
+    busiest = (
+        Department.objects.filter(assignments__role="lead", assignments__is_active=True)
+        .order_by("sort_order")
+        .first()
+    )
+    year = Suggestion.objects.order_by("-year").values_list("year", flat=True).first()
+    office = Client()
+    office.force_login(user("bench-office", Role.OFFICE))
+    handler = Client()
+    handler.force_login(user("bench-handler", Role.HANDLER, busiest))
+    pages = max(1, rows // 50)
+    cases = [
+        ("office", office, "/suggestions/"),
+        ("office", office, f"/suggestions/?page={pages // 2}"),
+        ("office", office, f"/suggestions/?year={year}&status=in_progress&o=due_on"),
+        ("office", office, f"/suggestions/?department={busiest.pk}&department_role=lead&o=-due_on"),
+        ("office", office, f"/suggestions/?year={year}&deadline=overdue"),
+        ("office", office, "/suggestions/?q=停车"),
+        ("handler", handler, "/suggestions/"),
+        ("handler", handler, "/suggestions/?status=in_progress&o=due_on"),
+        ("handler", handler, "/workspace/"),
+        ("office", office, "/"),
+    ]
+    vendor = connection.vendor
+    print(f"{vendor}, {rows:,} suggestions, median of {RUNS} runs")
+    print(f"{'who':8} {'ms':>8} {'queries':>8} {'rows':>10}  url")
+    for who, client, url in cases:
+        seconds, queries, total = measure(client, url)
+        print(f"{who:8} {seconds * 1000:8.0f} {queries:8d} {total:10,}  {url}")
+
+
+if __name__ == "__main__":
+    main()
