@@ -310,6 +310,21 @@ def generate(n: int, year: int, community_share: float, seed: int) -> dict[str, 
                         created_by=user,
                     )
                 )
+            # Each reply's ledger row ends where a later re-check takes over, and the items
+            # carry their current outcome and rating with the dates they took effect, as
+            # the services leave them.
+            latest = {}
+            for change in changes:
+                latest[change.suggestion_id] = change  # rechecks come after their replies
+            rated_on = {f.suggestion_id: f.received_on for f in feedbacks}
+            for item in items:
+                change = latest.get(item.pk)
+                item.outcome = change.to_outcome if change else ""
+                item.outcome_on = change.effective_on if change else None
+                item.satisfaction_on = rated_on.get(item.pk)
+            Suggestion.objects.bulk_update(
+                items, ["outcome", "outcome_on", "satisfaction_on"], batch_size=INSERT_BATCH
+            )
             OutcomeChange.objects.bulk_create(changes, batch_size=INSERT_BATCH)
             Feedback.objects.bulk_create(feedbacks, batch_size=INSERT_BATCH)
 

@@ -14,8 +14,21 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from departments.models import Department
 from suggestions.models import (
@@ -286,21 +299,42 @@ def _lead_on(day: dt.date, field: str = "department_id", ref: str = "pk") -> Sub
     )
 
 
-def _outcome_on(day: dt.date, ref: str = "pk") -> Subquery:
-    """The outcome on `day`: the latest ledger row effective on or before it."""
-    return Subquery(
+def _outcome_on(day: dt.date, ref: str = "pk") -> Case:
+    """The outcome on `day`: the latest ledger row effective on or before it.
+
+    Most items have not changed since `day`: their current outcome is the answer, read
+    from the row itself. Only the others look the ledger up, so the subquery runs for a
+    few rows, not for every row (and every count that uses it) of a large report.
+    """
+    prefix = "" if ref == "pk" else ref.removesuffix("_id") + "__"
+    ledger = Subquery(
         OutcomeChange.objects.filter(suggestion=OuterRef(ref), effective_on__lte=day)
         .order_by("-effective_on", "-id")
         .values("to_outcome")[:1]
     )
+    return Case(
+        When(**{f"{prefix}outcome_on__isnull": True}, then=Value(None)),
+        When(**{f"{prefix}outcome_on__lte": day}, then=F(f"{prefix}outcome")),
+        default=ledger,
+        output_field=CharField(),
+    )
 
 
-def _rating_on(day: dt.date, ref: str = "pk", field: str = "satisfaction") -> Subquery:
-    """The deputy's latest rating received on or before `day`."""
-    return Subquery(
+def _rating_on(day: dt.date, ref: str = "pk", field: str = "satisfaction") -> Case | Subquery:
+    """The deputy's latest rating received on or before `day` (the same shortcut)."""
+    ledger = Subquery(
         Feedback.objects.filter(suggestion=OuterRef(ref), received_on__lte=day)
         .order_by("-received_on", "-id")
         .values(field)[:1]
+    )
+    if field != "satisfaction":
+        return ledger
+    prefix = "" if ref == "pk" else ref.removesuffix("_id") + "__"
+    return Case(
+        When(**{f"{prefix}satisfaction_on__isnull": True}, then=Value(None)),
+        When(**{f"{prefix}satisfaction_on__lte": day}, then=F(f"{prefix}satisfaction")),
+        default=ledger,
+        output_field=CharField(),
     )
 
 
@@ -357,33 +391,91 @@ def _outcomes(row: dict, replied: int) -> Outcomes:
     )
 
 
-def _figures(scope: Scope, day: dt.date) -> dict[str, int]:
-    """Query: every count of the scope as of `day`, in one aggregate over the items."""
-    replied = _replied(day)
-    recess = Q(source=Source.RECESS)
+FIGURE_NAMES = (
+    "assigned",
+    "replied",
+    "on_time",
+    "pending",
+    "overdue",
+    *Outcome.values,
+    "rated",
+    "satisfied",
+    "basically_satisfied",
+    "unsatisfied",
+    "recess_assigned",
+    "recess_replied",
+    "recess_on_time",
+    "recess_early",
+    "recess_resolved",
+    "recess_pending",
+    "recess_overdue",
+    "previous_replied",
+    "previous_resolved",
+)
+
+
+def _grouped_figures(scope: Scope, day: dt.date, previous: dt.date | None) -> list[dict[str, Any]]:
+    """Query: every count of the scope as of `day`, one row per lead department.
+
+    One pass over the items gives the department table and, summed, the totals; the
+    previous period's replied and resolved counts ride along when `previous` is given.
+    Each item has exactly one lead assignment in force on `day`.
+    """
+    p = "suggestion__"
+    replied = _replied(day, p)
+    recess = Q(suggestion__source=Source.RECESS)
     rated = replied & Q(rating_now__isnull=False)
-    items = _scope_items(scope, day).annotate(
-        outcome_now=_outcome_on(day), rating_now=_rating_on(day)
+    counts = {
+        "assigned": _count(),
+        "replied": _count(replied),
+        "on_time": _count(_on_time(day, p)),
+        "pending": _count(_pending(day, p)),
+        "overdue": _count(_overdue(day, p)),
+        **_outcome_counts(day, prefix=p),
+        "rated": _count(rated),
+        "satisfied": _count(rated & Q(rating_now=Satisfaction.SATISFIED)),
+        "basically_satisfied": _count(rated & Q(rating_now=Satisfaction.BASICALLY_SATISFIED)),
+        "unsatisfied": _count(rated & Q(rating_now=Satisfaction.UNSATISFIED)),
+        "recess_assigned": _count(recess),
+        "recess_replied": _count(recess & replied),
+        "recess_on_time": _count(recess & _on_time(day, p)),
+        "recess_early": _count(
+            recess & replied & Q(suggestion__first_replied_on__lt=F("suggestion__reply_due_on"))
+        ),
+        "recess_resolved": _count(recess & replied & Q(outcome_now=Outcome.RESOLVED)),
+        "recess_pending": _count(recess & _pending(day, p)),
+        "recess_overdue": _count(recess & _overdue(day, p)),
+    }
+    annotations = {
+        "outcome_now": _outcome_on(day, ref="suggestion_id"),
+        "rating_now": _rating_on(day, ref="suggestion_id"),
+    }
+    if previous is not None:
+        annotations["outcome_before"] = _outcome_on(previous, ref="suggestion_id")
+        counts["previous_replied"] = _count(_replied(previous, p))
+        counts["previous_resolved"] = _count(
+            _replied(previous, p) & Q(outcome_before=Outcome.RESOLVED)
+        )
+    leads = Assignment.objects.filter(
+        _lead_held_on(day),
+        suggestion__year=scope.year,
+        suggestion__kind=scope.kind,
+        suggestion__assigned_on__lte=day,
     )
-    return items.aggregate(
-        assigned=_count(),
-        replied=_count(replied),
-        on_time=_count(_on_time(day)),
-        pending=_count(_pending(day)),
-        overdue=_count(_overdue(day)),
-        **_outcome_counts(day),
-        rated=_count(rated),
-        satisfied=_count(rated & Q(rating_now=Satisfaction.SATISFIED)),
-        basically_satisfied=_count(rated & Q(rating_now=Satisfaction.BASICALLY_SATISFIED)),
-        unsatisfied=_count(rated & Q(rating_now=Satisfaction.UNSATISFIED)),
-        recess_assigned=_count(recess),
-        recess_replied=_count(recess & replied),
-        recess_on_time=_count(recess & _on_time(day)),
-        recess_early=_count(recess & replied & Q(first_replied_on__lt=F("reply_due_on"))),
-        recess_resolved=_count(recess & replied & Q(outcome_now=Outcome.RESOLVED)),
-        recess_pending=_count(recess & _pending(day)),
-        recess_overdue=_count(recess & _overdue(day)),
+    if scope.source:
+        leads = leads.filter(suggestion__source=scope.source)
+    if scope.department is not None:
+        leads = leads.filter(department_id=scope.department)
+    return list(
+        leads.annotate(**annotations)
+        .values("department_id", "department__name", "department__sort_order")
+        .annotate(**counts)
+        .order_by("department__sort_order", "department__name")
     )
+
+
+def _totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+    return {name: sum(row.get(name, 0) for row in rows) for name in FIGURE_NAMES}
 
 
 def _item_ref(s: Suggestion) -> ItemRef:
@@ -465,6 +557,9 @@ def _unsatisfied(scope: Scope, as_of: dt.date) -> tuple[UnsatisfiedItem, ...]:
     unsatisfied = Feedback.objects.filter(
         suggestion=OuterRef("pk"), satisfaction=Satisfaction.UNSATISFIED, received_on__lte=as_of
     ).order_by("-received_on", "-id")
+    ever_unsatisfied = Feedback.objects.filter(
+        satisfaction=Satisfaction.UNSATISFIED, received_on__lte=as_of
+    ).values("suggestion_id")
     last_round = (
         Reply.objects.filter(suggestion=OuterRef("pk"), replied_on__lte=as_of)
         .order_by("-round")
@@ -480,6 +575,9 @@ def _unsatisfied(scope: Scope, as_of: dt.date) -> tuple[UnsatisfiedItem, ...]:
             unsatisfied_round=Subquery(unsatisfied.values("reply__round")[:1]),
             last_round=Subquery(last_round),
         )
+        # Both conditions need a 不满意 rating on or before the date: narrowing to those
+        # items first keeps the per-item work to the few of them.
+        .filter(pk__in=ever_unsatisfied)
         .filter(
             Q(rating_now=Satisfaction.UNSATISFIED)
             | Exists(unsatisfied.filter(received_on__gte=year_start))
@@ -487,14 +585,17 @@ def _unsatisfied(scope: Scope, as_of: dt.date) -> tuple[UnsatisfiedItem, ...]:
     )
     # Query: the 不满意 items, with their latest rating and the reply round that answers it.
     rows = list(items.order_by("number"))
-    # Query: their follow-up records up to the report date (a subquery, so one query even
-    # when there are none).
+    # Query: the follow-up records of every item ever rated 不满意 up to the report date
+    # (a cheap semi-join, one query even when there are none), kept for those above.
     records: dict[int, list[FollowUpRecord]] = {}
+    wanted = {s.pk for s in rows}
     for f in (
-        FollowUp.objects.filter(suggestion__in=items.values("pk"), happened_on__lte=as_of)
+        FollowUp.objects.filter(suggestion__in=ever_unsatisfied, happened_on__lte=as_of)
         .select_related("department")
         .order_by("suggestion_id", "happened_on", "id")
     ):
+        if f.suggestion_id not in wanted:
+            continue
         records.setdefault(f.suggestion_id, []).append(
             FollowUpRecord(
                 kind=f.kind,
@@ -538,34 +639,8 @@ def _overdue_items(scope: Scope, as_of: dt.date) -> tuple[OverdueItem, ...]:
     )
 
 
-def _department_rows(scope: Scope, as_of: dt.date) -> tuple[DepartmentRow, ...]:
-    """Per lead department. Grouping the lead assignments in force on the report date gives
-    each item to exactly one department, with its name, in one query."""
-    prefix = "suggestion__"
-    replied = _replied(as_of, prefix)
-    rated = replied & Q(rating_now__isnull=False)
-    good = rated & Q(rating_now__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED])
-    # Query: one row per lead department with all its counts.
-    rows = (
-        Assignment.objects.filter(
-            _lead_held_on(as_of), suggestion__in=_scope_items(scope, as_of).values("pk")
-        )
-        .annotate(
-            outcome_now=_outcome_on(as_of, ref="suggestion_id"),
-            rating_now=_rating_on(as_of, ref="suggestion_id"),
-        )
-        .values("department_id", "department__name", "department__sort_order")
-        .annotate(
-            assigned=_count(),
-            replied=_count(replied),
-            on_time=_count(_on_time(as_of, prefix)),
-            overdue=_count(_overdue(as_of, prefix)),
-            **_outcome_counts(as_of, prefix=prefix),
-            rated=_count(rated),
-            good=_count(good),
-        )
-        .order_by("department__sort_order", "department__name")
-    )
+def _department_rows(rows: list[dict[str, Any]]) -> tuple[DepartmentRow, ...]:
+    """The department table, from the grouped figures (no query of its own)."""
     return tuple(
         DepartmentRow(
             department_id=row["department_id"],
@@ -577,7 +652,7 @@ def _department_rows(scope: Scope, as_of: dt.date) -> tuple[DepartmentRow, ...]:
             outcomes=_outcomes(row, row["replied"]),
             resolution_rate=percent(row[Outcome.RESOLVED], row["replied"]),
             rated=row["rated"],
-            satisfaction_rate=percent(row["good"], row["rated"]),
+            satisfaction_rate=percent(row["satisfied"] + row["basically_satisfied"], row["rated"]),
         )
         for row in rows
     )
@@ -637,7 +712,11 @@ def report_compute(
     if scope.department is not None:
         # Query: the chosen department's name, for the narrative.
         department_name = Department.objects.values_list("name", flat=True).get(pk=scope.department)
-    now = _figures(scope, as_of)
+    # A department's previous figures are its own items as of the previous date, which a
+    # re-assignment in between can change: only whole-government scopes ride along.
+    ride_along = previous_as_of if previous_counts is None and scope.department is None else None
+    rows = _grouped_figures(scope, as_of, ride_along)
+    now = _totals(rows)
     replied = now["replied"]
     rate = _exact_percent(now[Outcome.RESOLVED], replied)
 
@@ -645,8 +724,10 @@ def report_compute(
     approximate = False
     if previous_as_of is not None:
         # The previous period is computed exactly as this one, as of its own date.
-        if previous_counts is None:
-            before = _figures(scope, previous_as_of)
+        if previous_counts is None and ride_along is not None:
+            previous_counts = (now["previous_resolved"], now["previous_replied"])
+        elif previous_counts is None:
+            before = _totals(_grouped_figures(scope, previous_as_of, None))
             previous_counts = (before[Outcome.RESOLVED], before["replied"])
         previous_resolved, previous_replied = previous_counts
         previous_rate = _exact_percent(previous_resolved, previous_replied)
@@ -698,7 +779,7 @@ def report_compute(
         spot_checks=_spot_checks(scope, as_of, previous_as_of),
         unsatisfied=_unsatisfied(scope, as_of),
         overdue_items=_overdue_items(scope, as_of),
-        departments=_department_rows(scope, as_of),
+        departments=_department_rows(rows),
         community=_community(scope, as_of),
     )
 

@@ -152,3 +152,26 @@ class DeadlinePolicyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from suggestions.models import ExportLog  # noqa: E402  (appended with the Excel export)
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """Read-only: each Excel export of the suggestion list, written by the export view."""
+
+    list_display = ["exported_at", "user", "row_count", "query"]
+    list_filter = ["exported_at"]
+    search_fields = ["user__username", "user__last_name", "user__first_name", "query"]
+    date_hierarchy = "exported_at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -126,6 +126,11 @@ class Suggestion(models.Model):
     satisfaction = models.CharField(
         "代表满意度", max_length=20, choices=Satisfaction.choices, blank=True, editable=False
     )
+    # When the current outcome and rating took effect. A report as of D reads `outcome`
+    # directly for items whose outcome_on is on or before D, and looks the ledger up only
+    # for the few that changed after D.
+    outcome_on = models.DateField("办理结果日期", null=True, blank=True, editable=False)
+    satisfaction_on = models.DateField("满意度日期", null=True, blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -623,3 +628,24 @@ class DeadlinePolicy(models.Model):
     def current(cls) -> "DeadlinePolicy":
         policy = cls.objects.order_by("pk").first()
         return policy if policy is not None else cls()
+
+
+class ExportLog(models.Model):
+    """One Excel export of the suggestion list: who, when, with which filter, how many rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT, related_name="+"
+    )
+    exported_at = models.DateTimeField("导出时间", auto_now_add=True, db_index=True)
+    query = models.TextField(
+        "筛选条件", blank=True, help_text="与建议列表网址中的查询参数相同；空表示全部"
+    )
+    row_count = models.PositiveIntegerField("导出行数")
+
+    class Meta:
+        verbose_name = "导出记录"
+        verbose_name_plural = "导出记录"
+        ordering = ["-exported_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.exported_at:%Y-%m-%d %H:%M} 导出{self.row_count}行"

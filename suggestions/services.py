@@ -911,6 +911,7 @@ def _record_outcome(
         created_by=actor,
     )
     s.outcome = to_outcome
+    s.outcome_on = effective_on
     return change
 
 
@@ -966,7 +967,7 @@ def reply_submit(
     from_status = s.status
     s.status = Status.REPLIED
     s.due_on = None
-    fields = ["status", "due_on", "outcome"]
+    fields = ["status", "due_on", "outcome", "outcome_on"]
     if s.first_replied_on is None:
         s.first_replied_on = replied_on
         fields.append("first_replied_on")
@@ -1020,7 +1021,8 @@ def feedback_record(
         actor,
     )
     s.satisfaction = satisfaction
-    fields = ["status", "satisfaction", "due_on"]
+    s.satisfaction_on = received_on
+    fields = ["status", "satisfaction", "satisfaction_on", "due_on"]
     if satisfaction == Satisfaction.UNSATISFIED:
         s.status = Status.REWORK
         s.due_on = add_months(received_on, DeadlinePolicy.current().rework_months)
@@ -1197,7 +1199,7 @@ def follow_up_record(
             follow_up=follow_up,
             evidence=follow_up.findings,
         )
-        fields.append("outcome")
+        fields += ["outcome", "outcome_on"]
         action = Event.Action.RECHECK
         note = (
             f"跟踪复查，办理结果由“{change.get_from_outcome_display()}”变更为"
