@@ -19,12 +19,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+# The real settings made hermetic (static files served from the app folders, no manifest).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 
 import django  # noqa: E402
 
 django.setup()
+
+from django.test.utils import setup_test_environment  # noqa: E402
+
+setup_test_environment()  # so responses carry their template context (the row counts)
 
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402

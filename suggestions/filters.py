@@ -147,13 +147,13 @@ class SuggestionFilter(django_filters.FilterSet):
         return queryset
 
     def filter_department(self, queryset, name, value):
-        held = Assignment.objects.filter(
-            suggestion=OuterRef("pk"), department=value, is_active=True
-        )
+        # Driven from the assignment index (department, active, item), like the handler's
+        # visibility: a department holds a small share of the items.
+        held = Assignment.objects.filter(department=value, is_active=True)
         role = self.form.cleaned_data.get("department_role")
         if role:
             held = held.filter(role=role)
-        return queryset.filter(Exists(held))
+        return queryset.filter(pk__in=held.values("suggestion_id"))
 
     def filter_key_supervision(self, queryset, name, value):
         return queryset.filter(key_supervision=(value == "true"))

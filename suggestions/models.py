@@ -9,7 +9,7 @@ instead of joining every record of an item's life.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from departments.models import CongressSession, Department, Deputy
@@ -155,6 +155,8 @@ class Suggestion(models.Model):
             ),
         ]
         indexes = [
+            # The list's default order (newest year first, then kind and number).
+            models.Index(F("year").desc(), "kind", "number", name="sugg_list_order"),
             models.Index(
                 fields=["year", "kind", "status", "due_on"], name="sugg_year_kind_status_due"
             ),
