@@ -193,14 +193,21 @@ def test_a_suggestion_goes_from_registration_to_rework(open_as, live_server, tmp
     expect(row).to_contain_text("计划解决")
     shot(fangguan, "workspace_fangguan_rework")
 
-    # The supervisor finds it on the list by status and downloads the letter.
+    # The supervisor finds it on the dashboard, among the 不满意 items, and downloads the
+    # letter; the list, filtered by 重新办理, shows it too.
     supervisor = open_as("supervisor")
+    supervisor.get_by_role("link", name="督查看板").click()
+    unsatisfied = supervisor.locator("section.card").filter(
+        has=supervisor.get_by_role("heading", name=re.compile("^代表不满意件"))
+    )
+    expect(unsatisfied.get_by_role("link", name=title)).to_be_visible()
     supervisor.get_by_role("link", name="建议列表").click()
     expect(supervisor.locator("#results tbody tr")).to_have_count(2)
     supervisor.locator(".field-status").get_by_label("重新办理").check()
     supervisor.wait_for_url(re.compile(r"status=rework"))
     expect(supervisor.locator("#results tbody tr")).to_have_count(1)
-    supervisor.locator("#results").get_by_role("link", name=title).click()
+    supervisor.get_by_role("link", name="督查看板").click()
+    unsatisfied.get_by_role("link", name=title).click()
     supervisor.wait_for_url(detail_url)
     with supervisor.expect_download() as download_info:
         supervisor.get_by_role("link", name="下载答复函（答复函.pdf）").click()
