@@ -198,7 +198,9 @@ def generate(n: int, year: int, community_share: float, seed: int) -> dict[str, 
             assignments, replies, follow_ups = [], [], []
             for s, (assigned, due, replied_on, _, _) in zip(items, plans, strict=True):
                 lead = rng.choice(pool)
+                lead_since = assigned
                 if rng.random() < 0.01:  # returned and re-assigned a few days later
+                    lead_since = assigned + dt.timedelta(days=4)
                     assignments.append(
                         Assignment(
                             suggestion=s,
@@ -207,15 +209,16 @@ def generate(n: int, year: int, community_share: float, seed: int) -> dict[str, 
                             assigned_on=assigned,
                             reply_due_on=due,
                             is_active=False,
-                            ended_on=assigned + dt.timedelta(days=4),
+                            ended_on=lead_since,
                         )
                     )
+                # As the services do: the new lead's assignment starts the day the old ends.
                 assignments.append(
                     Assignment(
                         suggestion=s,
                         department_id=lead,
                         role=Assignment.Role.LEAD,
-                        assigned_on=assigned,
+                        assigned_on=lead_since,
                         reply_due_on=due,
                     )
                 )

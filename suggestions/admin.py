@@ -13,6 +13,7 @@ from suggestions.models import (
     CalendarDay,
     DeadlinePolicy,
     Event,
+    ExportLog,
     Feedback,
     FollowUp,
     Reply,
@@ -152,9 +153,6 @@ class DeadlinePolicyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-from suggestions.models import ExportLog  # noqa: E402  (appended with the Excel export)
 
 
 @admin.register(ExportLog)

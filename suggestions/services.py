@@ -476,7 +476,7 @@ def _next_number(year: int, kind: str) -> int:
     return (top or 0) + 1
 
 
-def _validate_fields(data: dict) -> None:
+def validate_suggestion_fields(data: dict) -> None:
     if data.get("kind") not in Kind.values:
         _refuse("类别不正确，应为“代表建议”或“代表集中联系社区意见建议”。", code="kind")
     if data.get("source") not in Source.values:
@@ -513,7 +513,7 @@ def suggestion_create(
     _require_office(actor, "登记建议")
     year = year or received_on.year
     data = {"kind": kind, "source": source, "title": title, "session": session, "topic": topic}
-    _validate_fields(data)
+    validate_suggestion_fields(data)
     _check_date(received_on, not_before=None, today=_today(when), what="收到日期")
     co_signers = [d for d in dict.fromkeys(co_signers) if d != lead_deputy]
     if number is None:
@@ -577,7 +577,7 @@ def suggestion_update(
     for field in changed:
         setattr(s, field, changes[field])
     data = {f: getattr(s, f) for f in ("kind", "source", "title", "session", "topic")}
-    _validate_fields(data)
+    validate_suggestion_fields(data)
     if "received_on" in changed:
         _check_date(s.received_on, not_before=None, today=_today(when), what="收到日期")
     if numbering and (

@@ -291,6 +291,12 @@ def test_filters_update_in_place_and_the_url_can_be_shared(open_as, live_server)
     assert query["status"] == ["in_progress"]
     assert query["department"] == [str(fangguan_dept.pk)]
     assert "q" not in query and "year" not in query, "empty fields stay out of the URL"
+    # The export link follows the filter, so Excel gets exactly the rows on screen.
+    export_link = page.locator("#export-link")
+    expect(export_link).to_have_attribute("href", re.compile(r"[?&]status=in_progress"))
+    expect(export_link).to_have_attribute(
+        "href", re.compile(rf"[?&]department={fangguan_dept.pk}\b")
+    )
     expect(page.locator("#results")).to_contain_text("共 2 件")
     shot(page, "list_office_filtered")
     bookmark = page.url

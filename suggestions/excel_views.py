@@ -1,0 +1,196 @@
+"""Excel pages: the import template, the import (upload → preview → confirm) and the export
+of the list's current filter. The reading, checking and writing live in imports.py and
+exports.py; these views only parse the request and render."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from suggestions import exports, imports
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_KEY = "suggestion_import"
+# An uploaded file waits here, under a random name kept in the user's session, between the
+# preview and the confirmation; the confirmation reads and checks it again.
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "suggestion-imports"
+STALE_AFTER_SECONDS = 24 * 3600
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+PREVIEW_ROWS = 200
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Excel文件",
+        help_text=f"按导入模板填写的.xlsx文件，不超过10 MB、{imports.MAX_ROWS}行。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        allow_empty_file=True,  # imports.check_file explains an empty file itself
+    )
+    update = forms.BooleanField(
+        label="更新已登记的待交办建议",
+        required=False,
+        help_text="勾选后，年度、类别、编号已登记且尚未交办的建议按本文件内容修改；"
+        "不勾选时，这类行会报错。",
+    )
+
+
+def _require_office(request) -> None:
+    if not request.user.is_office:
+        raise PermissionDenied("只有区政府办公室工作人员可以导入建议。")
+
+
+def import_template(request):
+    _require_office(request)
+    return FileResponse(
+        io.BytesIO(imports.build_template()),
+        as_attachment=True,
+        filename="代表建议导入模板.xlsx",
+        content_type=XLSX,
+    )
+
+
+def _stored_path(token: str) -> Path:
+    if not TOKEN_RE.match(token or ""):
+        raise ValueError("bad token")
+    return UPLOAD_DIR / f"{token}.xlsx"
+
+
+def _store(data: bytes) -> str:
+    UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _remove_stale()
+    token = secrets.token_urlsafe(24)
+    _stored_path(token).write_bytes(data)
+    return token
+
+
+def _discard(token: str | None) -> None:
+    if token:
+        with contextlib.suppress(ValueError, OSError):
+            _stored_path(token).unlink(missing_ok=True)
+
+
+def _remove_stale() -> None:
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    for path in UPLOAD_DIR.glob("*.xlsx"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+
+
+def import_upload(request):
+    """Upload a file and see every problem in it, or the rows it would import."""
+    _require_office(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        update = form.cleaned_data["update"]
+        if upload.size > imports.MAX_FILE_BYTES:
+            form.add_error(
+                "file",
+                f"文件大小为{upload.size / 1024 / 1024:.1f} MB，超过10 MB的上限。"
+                "请删除无关的工作表、图片，或分成多个文件导入。",
+            )
+        else:
+            data = upload.read()
+            try:
+                report = imports.validate_file(data, filename=upload.name, update=update)
+            except imports.ImportFileError as problem:
+                form.add_error("file", problem.message)
+            else:
+                previous = request.session.get(SESSION_KEY) or {}
+                _discard(previous.get("token"))
+                token = ""
+                if report.ok:
+                    token = _store(data)
+                    request.session[SESSION_KEY] = {
+                        "token": token,
+                        "filename": upload.name,
+                        "update": update,
+                    }
+                else:
+                    request.session.pop(SESSION_KEY, None)
+                return _preview(request, report, token=token, update=update)
+    return render(
+        request,
+        "suggestions/import_upload.html",
+        {"form": form, "columns": imports.COLUMNS, "max_rows": imports.MAX_ROWS},
+    )
+
+
+def _preview(request, report: imports.ImportReport, *, token: str, update: bool, status=200):
+    return render(
+        request,
+        "suggestions/import_preview.html",
+        {
+            "report": report,
+            "token": token,
+            "update": update,
+            "errors_by_row": report.errors_by_row(),
+            "preview_rows": report.rows[:PREVIEW_ROWS],
+            "preview_limit": PREVIEW_ROWS,
+            "form": ImportUploadForm(initial={"update": update}),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def import_confirm(request):
+    """Import the previewed file: checked again, then all rows in one transaction or none."""
+    _require_office(request)
+    pending = request.session.get(SESSION_KEY) or {}
+    token = request.POST.get("token", "")
+    if not pending or token != pending.get("token"):
+        messages.error(
+            request, "导入预览已失效（可能已在其他窗口导入或重新上传），请重新上传文件。"
+        )
+        return redirect("excel:import")
+    try:
+        data = _stored_path(token).read_bytes()
+    except (OSError, ValueError):
+        request.session.pop(SESSION_KEY, None)
+        messages.error(request, "上传的文件已过期，请重新上传。")
+        return redirect("excel:import")
+    try:
+        report = imports.import_file(
+            data,
+            actor=request.user,
+            filename=pending.get("filename", ""),
+            update=bool(pending.get("update")),
+        )
+    except imports.ImportFileError as problem:
+        report = None
+        messages.error(request, problem.message)
+    _discard(token)
+    request.session.pop(SESSION_KEY, None)
+    if report is None:
+        return redirect("excel:import")
+    if not report.imported:
+        # The database changed since the preview: show what is wrong now.
+        return _preview(request, report, token="", update=bool(pending.get("update")), status=409)
+    messages.success(request, f"已导入“{report.filename}”：{report.summary()}。")
+    return redirect(f"{reverse('suggestions:list')}?status=draft")
+
+
+def export_xlsx(request):
+    """The list page's current filter (same query string) as an .xlsx file."""
+    user = request.user
+    if not (user.is_superuser or user.is_office or user.is_supervisor or user.is_handler):
+        raise PermissionDenied("您没有导出建议的权限。")
+    out, _ = exports.export_suggestions(user, request.GET, query=request.GET.urlencode())
+    return FileResponse(
+        out, as_attachment=True, filename=exports.export_filename(), content_type=XLSX
+    )
