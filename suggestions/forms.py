@@ -41,6 +41,7 @@ class SuggestionForm(forms.Form):
         label="所属会议",
         queryset=CongressSession.objects.all(),
         required=False,
+        empty_label="（不属于会议）",
         help_text="大会期间提出的代表建议必须选择会议",
     )
     year = forms.IntegerField(
@@ -59,7 +60,7 @@ class SuggestionForm(forms.Form):
     )
     topic = forms.ChoiceField(label="主题分类", choices=Topic.choices, initial=Topic.OTHER)
     lead_deputy = forms.ModelChoiceField(
-        label="领衔代表", queryset=Deputy.objects.filter(is_active=True)
+        label="领衔代表", queryset=Deputy.objects.filter(is_active=True), empty_label="（请选择）"
     )
     co_signers = forms.ModelMultipleChoiceField(
         label="联名代表",
@@ -105,7 +106,9 @@ class SuggestionEditForm(VersionedForm, SuggestionForm):
 
 
 class AssignForm(VersionedForm):
-    lead = forms.ModelChoiceField(label="主办单位", queryset=active_departments())
+    lead = forms.ModelChoiceField(
+        label="主办单位", queryset=active_departments(), empty_label="（请选择）"
+    )
     co_departments = forms.ModelMultipleChoiceField(
         label="会办单位",
         queryset=active_departments(),
@@ -130,7 +133,9 @@ class BulkAssignForm(forms.Form):
     ids = forms.ModelMultipleChoiceField(
         queryset=Suggestion.objects.none(), error_messages={"required": "请先勾选要交办的建议。"}
     )
-    lead = forms.ModelChoiceField(label="主办单位", queryset=active_departments())
+    lead = forms.ModelChoiceField(
+        label="主办单位", queryset=active_departments(), empty_label="（请选择）"
+    )
     co_departments = forms.ModelMultipleChoiceField(
         label="会办单位", queryset=active_departments(), required=False
     )
@@ -149,7 +154,10 @@ class AcknowledgeForm(VersionedForm):
 class ReturnRequestForm(VersionedForm):
     reason = forms.CharField(label="退办理由", widget=TEXTAREA)
     suggested_department = forms.ModelChoiceField(
-        label="建议改交单位", queryset=active_departments(), required=False
+        label="建议改交单位",
+        queryset=active_departments(),
+        required=False,
+        empty_label="（不指定）",
     )
 
 
@@ -163,6 +171,7 @@ class ReturnDecideForm(VersionedForm):
         label="新的主办单位",
         queryset=active_departments(),
         required=False,
+        empty_label="（请选择）",
         help_text="同意退办时必填",
     )
     co_departments = forms.ModelMultipleChoiceField(
