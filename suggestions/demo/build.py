@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import random
 import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
@@ -155,20 +156,18 @@ def ensure_reference_data() -> Demo:
 # Titles
 
 
-def generated_titles(reserved: set[str]) -> itertools.chain:
-    """Endless distinct, plausible (title, department, topic) triples."""
+def generated_titles(reserved: set[str]) -> Iterator[tuple[str, str, str]]:
+    """Distinct, plausible (title, department, topic) triples, the same on every run."""
     places = ["", *data.STREETS]
-    for verb, place in itertools.product(data.VERBS, places):
+    for round_, (verb, place) in enumerate(itertools.product(data.VERBS, places)):
         for department, topic, subjects in data.SUBJECTS:
-            for subject in subjects:
-                title = f"关于{verb}{place}{'地区' if place else ''}{subject}的建议"
-                if title not in reserved:
-                    reserved.add(title)
-                    yield title, department, topic
-                break  # one subject per department per (verb, place): spreads the mix
-        # rotate each department's subjects so the next round uses the next phrase
-        for _, _, subjects in data.SUBJECTS:
-            subjects.append(subjects.pop(0))
+            # One subject per department per (verb, place), the next one each round:
+            # spreads the mix.
+            subject = subjects[round_ % len(subjects)]
+            title = f"关于{verb}{place}{'地区' if place else ''}{subject}的建议"
+            if title not in reserved:
+                reserved.add(title)
+                yield title, department, topic
 
 
 # ---------------------------------------------------------------------------------------
