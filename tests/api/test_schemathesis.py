@@ -22,7 +22,9 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -76,6 +78,18 @@ schema.app = get_wsgi_application()  # every call goes through Django's middlewa
 # Fixtures: a role with its token, and items in every state
 
 STATES = ["draft", "assigned", "in_progress", "replied", "pending", "recess", "closed"]
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Calls go straight to the WSGI app, whose request signals close old database
+    connections; on PostgreSQL that would end the test's transaction. Django's own test
+    client disconnects the same handler for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=["office", "supervisor", "lead"])

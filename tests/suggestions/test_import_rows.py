@@ -403,8 +403,13 @@ def test_the_command_fails_with_every_row_error_and_imports_nothing(people, offi
     assert not Suggestion.objects.exists()
 
 
-def test_the_command_exits_non_zero(people, office, workdir):
+def test_the_command_exits_non_zero(people, office, workdir, monkeypatch):
     from django.core.management import ManagementUtility
+    from django.db import connections
+
+    # run_from_argv closes every connection when it ends, which on PostgreSQL would end
+    # the test's own transaction: keep it open (Django's, not ours, is what is stubbed).
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     path = workdir / "建议.xlsx"
     path.write_bytes(xlsx([good_row(1, 领衔代表="无名氏")]))
