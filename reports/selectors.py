@@ -43,6 +43,7 @@ from suggestions.models import (
     Satisfaction,
     Source,
     Suggestion,
+    suggestion_code,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -478,8 +479,19 @@ def _totals(rows: list[dict[str, Any]]) -> dict[str, int]:
     return {name: sum(row.get(name, 0) for row in rows) for name in FIGURE_NAMES}
 
 
-def _item_ref(s: Suggestion) -> ItemRef:
-    return ItemRef(pk=s.pk, code=s.code, title=s.title, department=s.lead_name or "")
+# Lists are read as plain values, not model instances: a large report lists tens of
+# thousands of overdue or re-checked items, and building models would cost more than the
+# queries.
+REF_FIELDS = ("year", "kind", "number", "title")
+
+
+def _item_ref(row: dict[str, Any], prefix: str = "", pk: str = "pk") -> ItemRef:
+    return ItemRef(
+        pk=row[pk],
+        code=suggestion_code(row[f"{prefix}year"], row[f"{prefix}kind"], row[f"{prefix}number"]),
+        title=row[f"{prefix}title"],
+        department=row["lead_name"] or "",
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -496,26 +508,23 @@ def _upgraded(scope: Scope, as_of: dt.date, since: dt.date | None) -> tuple[Upgr
             effective_on__lte=as_of,
             suggestion__in=_scope_items(scope, as_of).values("pk"),
         )
-        .select_related("suggestion")
         .annotate(lead_name=_lead_on(as_of, "department__name", ref="suggestion_id"))
         .order_by("effective_on", "id")
     )
     if since is not None:
         changes = changes.filter(effective_on__gt=since)
+    fields = ("from_outcome", "to_outcome", "effective_on", "evidence")
     return tuple(
         UpgradedItem(
-            item=ItemRef(
-                pk=c.suggestion.pk,
-                code=c.suggestion.code,
-                title=c.suggestion.title,
-                department=c.lead_name or "",
-            ),
-            from_outcome=c.from_outcome,
-            to_outcome=c.to_outcome,
-            effective_on=c.effective_on,
-            evidence=c.evidence,
+            item=_item_ref(c, "suggestion__", pk="suggestion_id"),
+            from_outcome=c["from_outcome"],
+            to_outcome=c["to_outcome"],
+            effective_on=c["effective_on"],
+            evidence=c["evidence"],
         )
-        for c in changes
+        for c in changes.values(
+            "suggestion_id", "lead_name", *fields, *(f"suggestion__{f}" for f in REF_FIELDS)
+        )
     )
 
 
@@ -527,26 +536,23 @@ def _spot_checks(scope: Scope, as_of: dt.date, since: dt.date | None) -> tuple[S
             happened_on__lte=as_of,
             suggestion__in=_scope_items(scope, as_of).values("pk"),
         )
-        .select_related("suggestion", "department")
         .annotate(lead_name=_lead_on(as_of, "department__name", ref="suggestion_id"))
         .order_by("happened_on", "id")
     )
     if since is not None:
         checks = checks.filter(happened_on__gt=since)
+    fields = ("happened_on", "findings", "consistent_with_reply", "department__name")
     return tuple(
         SpotCheck(
-            item=ItemRef(
-                pk=c.suggestion.pk,
-                code=c.suggestion.code,
-                title=c.suggestion.title,
-                department=c.lead_name or "",
-            ),
-            happened_on=c.happened_on,
-            findings=c.findings,
-            consistent_with_reply=c.consistent_with_reply,
-            department=c.department.name if c.department else "",
+            item=_item_ref(c, "suggestion__", pk="suggestion_id"),
+            happened_on=c["happened_on"],
+            findings=c["findings"],
+            consistent_with_reply=c["consistent_with_reply"],
+            department=c["department__name"] or "",
         )
-        for c in checks
+        for c in checks.values(
+            "suggestion_id", "lead_name", *fields, *(f"suggestion__{f}" for f in REF_FIELDS)
+        )
     )
 
 
@@ -584,11 +590,22 @@ def _unsatisfied(scope: Scope, as_of: dt.date) -> tuple[UnsatisfiedItem, ...]:
         )
     )
     # Query: the 不满意 items, with their latest rating and the reply round that answers it.
-    rows = list(items.order_by("number"))
+    rows = list(
+        items.order_by("number").values(
+            "pk",
+            "lead_name",
+            "rating_now",
+            "unsatisfied_on",
+            "unsatisfied_comment",
+            "unsatisfied_round",
+            "last_round",
+            *REF_FIELDS,
+        )
+    )
     # Query: the follow-up records of every item ever rated 不满意 up to the report date
     # (a cheap semi-join, one query even when there are none), kept for those above.
     records: dict[int, list[FollowUpRecord]] = {}
-    wanted = {s.pk for s in rows}
+    wanted = {s["pk"] for s in rows}
     for f in (
         FollowUp.objects.filter(suggestion__in=ever_unsatisfied, happened_on__lte=as_of)
         .select_related("department")
@@ -608,13 +625,15 @@ def _unsatisfied(scope: Scope, as_of: dt.date) -> tuple[UnsatisfiedItem, ...]:
     return tuple(
         UnsatisfiedItem(
             item=_item_ref(s),
-            rating=s.rating_now or "",
-            unsatisfied_on=s.unsatisfied_on,
-            comment=s.unsatisfied_comment or "",
+            rating=s["rating_now"] or "",
+            unsatisfied_on=s["unsatisfied_on"],
+            comment=s["unsatisfied_comment"] or "",
             reworked=bool(
-                s.unsatisfied_round and s.last_round and s.last_round > s.unsatisfied_round
+                s["unsatisfied_round"]
+                and s["last_round"]
+                and s["last_round"] > s["unsatisfied_round"]
             ),
-            follow_ups=tuple(records.get(s.pk, ())),
+            follow_ups=tuple(records.get(s["pk"], ())),
         )
         for s in rows
     )
@@ -631,11 +650,11 @@ def _overdue_items(scope: Scope, as_of: dt.date) -> tuple[OverdueItem, ...]:
     return tuple(
         OverdueItem(
             item=_item_ref(s),
-            assigned_on=s.assigned_on,
-            reply_due_on=s.reply_due_on,
-            days_overdue=(as_of - s.reply_due_on).days,
+            assigned_on=s["assigned_on"],
+            reply_due_on=s["reply_due_on"],
+            days_overdue=(as_of - s["reply_due_on"]).days,
         )
-        for s in items
+        for s in items.values("pk", "lead_name", "assigned_on", "reply_due_on", *REF_FIELDS)
     )
 
 

@@ -75,6 +75,12 @@ class Topic(models.TextChoices):
     OTHER = "other", "其他"
 
 
+def suggestion_code(year: int, kind: str, number: int) -> str:
+    """2023建012 (代表建议) or 2023社007 (社区意见建议): the number users quote."""
+    prefix = "建" if kind == Kind.SUGGESTION else "社"
+    return f"{year}{prefix}{number:03d}"
+
+
 class Suggestion(models.Model):
     year = models.PositiveIntegerField("年度")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.SUGGESTION)
@@ -177,8 +183,7 @@ class Suggestion(models.Model):
 
     @property
     def code(self) -> str:
-        prefix = "建" if self.kind == Kind.SUGGESTION else "社"
-        return f"{self.year}{prefix}{self.number:03d}"
+        return suggestion_code(self.year, self.kind, self.number)
 
     @property
     def is_open(self) -> bool:
