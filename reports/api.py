@@ -10,15 +10,14 @@ from rest_framework.views import APIView
 from config.api_auth import IsRoleUser
 from reports.forms import ReportScopeForm
 from reports.renderers import report_to_dict
-from reports.selectors import report_get
+from reports.selectors import can_read_reports, report_get
 
 
 class CanReadReports(permissions.BasePermission):
     message = "统计报告仅供区政府办公室和督查室使用。"
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user.is_office or user.is_supervisor or user.is_superuser)
+        return can_read_reports(request.user)
 
 
 class ReportView(APIView):

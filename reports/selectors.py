@@ -803,6 +803,13 @@ def report_compute(
     )
 
 
+def can_read_reports(user) -> bool:
+    """Reports cover every department: office staff, supervisors and admins read them."""
+    return bool(
+        user.is_authenticated and (user.is_office or user.is_supervisor or user.is_superuser)
+    )
+
+
 def issued_report_for(scope: Scope, as_of: dt.date):
     """The latest issued report of exactly this scope and date, if any."""
     from reports.models import IssuedReport

@@ -23,7 +23,7 @@ from reports.forms import ReportScopeForm
 from reports.models import IssuedReport
 from reports.narrative import narrative_sections
 from reports.renderers import RENDERERS
-from reports.selectors import Scope, previous_quarter_end, report_get
+from reports.selectors import Scope, can_read_reports, previous_quarter_end, report_get
 from reports.services import report_issue
 from suggestions.models import Outcome, Status
 from suggestions.selectors import suggestions_visible_to
@@ -40,8 +40,7 @@ SORTABLE = {
 
 
 def _require_reader(user) -> None:
-    # Reports cover every department: office staff and supervisors only.
-    if not (user.is_office or user.is_supervisor or user.is_superuser):
+    if not can_read_reports(user):
         raise PermissionDenied("统计报告仅供区政府办公室和督查室使用。")
 
 

@@ -11,7 +11,6 @@ from drf_spectacular.utils import extend_schema_field
 
 from departments.models import CongressSession, Department, Deputy
 from suggestions.models import (
-    OPEN_STATUSES,
     Assignment,
     Kind,
     Outcome,
@@ -21,7 +20,12 @@ from suggestions.models import (
     Suggestion,
     Topic,
 )
-from suggestions.selectors import DeadlineState, due_soon_limit
+from suggestions.selectors import (
+    DeadlineState,
+    filter_due_soon,
+    filter_on_track,
+    filter_overdue,
+)
 
 DEADLINE_CHOICES = [
     (DeadlineState.ON_TRACK, "正常"),
@@ -159,13 +163,12 @@ class SuggestionFilter(django_filters.FilterSet):
         return queryset.filter(key_supervision=(value == "true"))
 
     def filter_deadline(self, queryset, name, value):
-        open_items = queryset.filter(status__in=OPEN_STATUSES, due_on__isnull=False)
-        if value == DeadlineState.OVERDUE:
-            return open_items.filter(due_on__lt=self.today)
-        limit = due_soon_limit(self.today)
-        if value == DeadlineState.DUE_SOON:
-            return open_items.filter(due_on__gte=self.today, due_on__lte=limit)
-        return open_items.filter(due_on__gt=limit)
+        select = {
+            DeadlineState.OVERDUE: filter_overdue,
+            DeadlineState.DUE_SOON: filter_due_soon,
+            DeadlineState.ON_TRACK: filter_on_track,
+        }[value]
+        return select(queryset, self.today)
 
     def filter_deputy(self, queryset, name, value):
         cosigned = Suggestion.co_signers.through.objects.filter(

@@ -96,6 +96,11 @@ def filter_due_soon(qs: QuerySet[Suggestion], today: dt.date | None = None) -> Q
     return qs.filter(status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=due_soon_limit(today))
 
 
+def filter_on_track(qs: QuerySet[Suggestion], today: dt.date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    return qs.filter(status__in=OPEN_STATUSES, due_on__gt=due_soon_limit(today))
+
+
 def _lead_assignments() -> Prefetch:
     return Prefetch(
         "assignments",
@@ -162,6 +167,7 @@ def workspace_sections(user: User, *, today: dt.date | None = None) -> list[tupl
         mine = Assignment.objects.filter(
             suggestion=OuterRef("pk"), department_id=user.department_id, is_active=True
         )
+        leading = rows.filter(Exists(mine.filter(role=Assignment.Role.LEAD)))
         sections = [
             (
                 "acknowledge",
@@ -178,38 +184,16 @@ def workspace_sections(user: User, *, today: dt.date | None = None) -> list[tupl
                     status__in=[Status.ASSIGNED, Status.IN_PROGRESS],
                 ),
             ),
-            (
-                "overdue",
-                "已超期",
-                filter_overdue(rows, today).filter(Exists(mine.filter(role=Assignment.Role.LEAD))),
-            ),
-            (
-                "due_soon",
-                "临期（10个工作日内到期）",
-                filter_due_soon(rows, today).filter(Exists(mine.filter(role=Assignment.Role.LEAD))),
-            ),
-            (
-                "rework",
-                "重新办理",
-                rows.filter(status=Status.REWORK).filter(
-                    Exists(mine.filter(role=Assignment.Role.LEAD))
-                ),
-            ),
-            (
-                "in_progress",
-                "办理中",
-                rows.filter(status=Status.IN_PROGRESS).filter(
-                    Exists(mine.filter(role=Assignment.Role.LEAD))
-                ),
-            ),
+            ("overdue", "已超期", filter_overdue(leading, today)),
+            ("due_soon", "临期（10个工作日内到期）", filter_due_soon(leading, today)),
+            ("rework", "重新办理", leading.filter(status=Status.REWORK)),
+            ("in_progress", "办理中", leading.filter(status=Status.IN_PROGRESS)),
             (
                 "follow_up",
                 "正在解决、计划解决，待跟踪落实",
-                rows.filter(
+                leading.filter(
                     outcome__in=FOLLOW_UP_OUTCOMES, status__in=[Status.REPLIED, Status.CLOSED]
-                )
-                .filter(Exists(mine.filter(role=Assignment.Role.LEAD)))
-                .order_by("first_replied_on"),
+                ).order_by("first_replied_on"),
             ),
         ]
     elif user.is_office:
