@@ -17,8 +17,6 @@ from fractions import Fraction
 from typing import Any
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     Exists,
     F,
@@ -26,11 +24,18 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 
 from departments.models import Department
+from suggestions.asof import (
+    assignment_due_on,
+    due_on,
+    in_force_on,
+    lead_held_on,
+    lead_on,
+    outcome_on,
+    rating_on,
+)
 from suggestions.models import (
     FOLLOW_UP_OUTCOMES,
     Assignment,
@@ -284,61 +289,6 @@ class Report:
 # Building blocks of the queries
 
 
-def _lead_held_on(day: dt.date) -> Q:
-    """The lead assignment in force on `day`: a re-assignment after `day` ends the old one
-    later, so a past report keeps the department that held the item then."""
-    return Q(role=Assignment.Role.LEAD, assigned_on__lte=day) & (
-        Q(is_active=True) | Q(ended_on__gt=day)
-    )
-
-
-def _lead_on(day: dt.date, field: str = "department_id", ref: str = "pk") -> Subquery:
-    return Subquery(
-        Assignment.objects.filter(_lead_held_on(day), suggestion=OuterRef(ref))
-        .order_by("-assigned_on", "-id")
-        .values(field)[:1]
-    )
-
-
-def _outcome_on(day: dt.date, ref: str = "pk") -> Case:
-    """The outcome on `day`: the latest ledger row effective on or before it.
-
-    Most items have not changed since `day`: their current outcome is the answer, read
-    from the row itself. Only the others look the ledger up, so the subquery runs for a
-    few rows, not for every row (and every count that uses it) of a large report.
-    """
-    prefix = "" if ref == "pk" else ref.removesuffix("_id") + "__"
-    ledger = Subquery(
-        OutcomeChange.objects.filter(suggestion=OuterRef(ref), effective_on__lte=day)
-        .order_by("-effective_on", "-id")
-        .values("to_outcome")[:1]
-    )
-    return Case(
-        When(**{f"{prefix}outcome_on__isnull": True}, then=Value(None)),
-        When(**{f"{prefix}outcome_on__lte": day}, then=F(f"{prefix}outcome")),
-        default=ledger,
-        output_field=CharField(),
-    )
-
-
-def _rating_on(day: dt.date, ref: str = "pk", field: str = "satisfaction") -> Case | Subquery:
-    """The deputy's latest rating received on or before `day` (the same shortcut)."""
-    ledger = Subquery(
-        Feedback.objects.filter(suggestion=OuterRef(ref), received_on__lte=day)
-        .order_by("-received_on", "-id")
-        .values(field)[:1]
-    )
-    if field != "satisfaction":
-        return ledger
-    prefix = "" if ref == "pk" else ref.removesuffix("_id") + "__"
-    return Case(
-        When(**{f"{prefix}satisfaction_on__isnull": True}, then=Value(None)),
-        When(**{f"{prefix}satisfaction_on__lte": day}, then=F(f"{prefix}satisfaction")),
-        default=ledger,
-        output_field=CharField(),
-    )
-
-
 def _replied(day: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}first_replied_on__lte": day})
 
@@ -350,13 +300,16 @@ def _pending(day: dt.date, prefix: str = "") -> Q:
 
 
 def _on_time(day: dt.date, prefix: str = "") -> Q:
+    """Replied by `day`, the first reply on or before the due date in force on its date."""
     return _replied(day, prefix) & Q(
-        **{f"{prefix}first_replied_on__lte": F(f"{prefix}reply_due_on")}
+        **{f"{prefix}first_replied_on__lte": F(f"{prefix}first_reply_due_on")}
     )
 
 
 def _overdue(day: dt.date, prefix: str = "") -> Q:
-    return _pending(day, prefix) & Q(**{f"{prefix}reply_due_on__lt": day})
+    """Not replied by `day`, and the due date in force on `day` (annotated as `due_now`)
+    before it."""
+    return _pending(day, prefix) & Q(due_now__lt=day)
 
 
 def _count(condition: Q | None = None) -> Count:
@@ -366,7 +319,7 @@ def _count(condition: Q | None = None) -> Count:
 def _scope_items(scope: Scope, day: dt.date, *, kind: str | None = None) -> QuerySet:
     """Items of the scope assigned on or before `day` (drafts have no assigned_on)."""
     qs = Suggestion.objects.filter(
-        year=scope.year, kind=kind or scope.kind, assigned_on__lte=day
+        in_force_on(day), year=scope.year, kind=kind or scope.kind, assigned_on__lte=day
     ).order_by()  # no default ordering: these querysets are aggregated and used as subqueries
     if scope.source:
         qs = qs.filter(source=scope.source)
@@ -374,16 +327,16 @@ def _scope_items(scope: Scope, day: dt.date, *, kind: str | None = None) -> Quer
         qs = qs.filter(
             Exists(
                 Assignment.objects.filter(
-                    _lead_held_on(day), suggestion=OuterRef("pk"), department_id=scope.department
+                    lead_held_on(day), suggestion=OuterRef("pk"), department_id=scope.department
                 )
             )
         )
     return qs
 
 
-def _outcome_counts(day: dt.date, outcome: str = "outcome_now", prefix: str = "") -> dict:
-    replied = _replied(day, prefix)
-    return {o.value: _count(replied & Q(**{outcome: o.value})) for o in Outcome}
+def _outcome_counts(day: dt.date, *, condition: Q, prefix: str = "") -> dict:
+    replied = condition & _replied(day, prefix)
+    return {o.value: _count(replied & Q(outcome_now=o.value)) for o in Outcome}
 
 
 def _outcomes(row: dict, replied: int) -> Outcomes:
@@ -420,19 +373,22 @@ def _grouped_figures(scope: Scope, day: dt.date, previous: dt.date | None) -> li
 
     One pass over the items gives the department table and, summed, the totals; the
     previous period's replied and resolved counts ride along when `previous` is given.
-    Each item has exactly one lead assignment in force on `day`.
+    Each item has exactly one lead assignment in force on `day`. An item voided between
+    the two dates still counts for the previous period and no longer for this one.
     """
     p = "suggestion__"
-    replied = _replied(day, p)
-    recess = Q(suggestion__source=Source.RECESS)
+    alive = in_force_on(day, p)
+    replied = alive & _replied(day, p)
+    pending = alive & _pending(day, p)
+    recess = alive & Q(suggestion__source=Source.RECESS)
     rated = replied & Q(rating_now__isnull=False)
     counts = {
-        "assigned": _count(),
+        "assigned": _count(alive),
         "replied": _count(replied),
-        "on_time": _count(_on_time(day, p)),
-        "pending": _count(_pending(day, p)),
-        "overdue": _count(_overdue(day, p)),
-        **_outcome_counts(day, prefix=p),
+        "on_time": _count(alive & _on_time(day, p)),
+        "pending": _count(pending),
+        "overdue": _count(alive & _overdue(day, p)),
+        **_outcome_counts(day, condition=alive, prefix=p),
         "rated": _count(rated),
         "satisfied": _count(rated & Q(rating_now=Satisfaction.SATISFIED)),
         "basically_satisfied": _count(rated & Q(rating_now=Satisfaction.BASICALLY_SATISFIED)),
@@ -441,24 +397,27 @@ def _grouped_figures(scope: Scope, day: dt.date, previous: dt.date | None) -> li
         "recess_replied": _count(recess & replied),
         "recess_on_time": _count(recess & _on_time(day, p)),
         "recess_early": _count(
-            recess & replied & Q(suggestion__first_replied_on__lt=F("suggestion__reply_due_on"))
+            recess
+            & replied
+            & Q(suggestion__first_replied_on__lt=F("suggestion__first_reply_due_on"))
         ),
         "recess_resolved": _count(recess & replied & Q(outcome_now=Outcome.RESOLVED)),
         "recess_pending": _count(recess & _pending(day, p)),
         "recess_overdue": _count(recess & _overdue(day, p)),
     }
     annotations = {
-        "outcome_now": _outcome_on(day, ref="suggestion_id"),
-        "rating_now": _rating_on(day, ref="suggestion_id"),
+        "outcome_now": outcome_on(day, ref="suggestion_id"),
+        "rating_now": rating_on(day, ref="suggestion_id"),
+        "due_now": assignment_due_on(day),
     }
     if previous is not None:
-        annotations["outcome_before"] = _outcome_on(previous, ref="suggestion_id")
-        counts["previous_replied"] = _count(_replied(previous, p))
-        counts["previous_resolved"] = _count(
-            _replied(previous, p) & Q(outcome_before=Outcome.RESOLVED)
-        )
+        annotations["outcome_before"] = outcome_on(previous, ref="suggestion_id")
+        before = in_force_on(previous, p) & _replied(previous, p)
+        counts["previous_replied"] = _count(before)
+        counts["previous_resolved"] = _count(before & Q(outcome_before=Outcome.RESOLVED))
     leads = Assignment.objects.filter(
-        _lead_held_on(day),
+        lead_held_on(day),
+        in_force_on(min(day, previous or day), p),
         suggestion__year=scope.year,
         suggestion__kind=scope.kind,
         suggestion__assigned_on__lte=day,
@@ -508,7 +467,7 @@ def _upgraded(scope: Scope, as_of: dt.date, since: dt.date | None) -> tuple[Upgr
             effective_on__lte=as_of,
             suggestion__in=_scope_items(scope, as_of).values("pk"),
         )
-        .annotate(lead_name=_lead_on(as_of, "department__name", ref="suggestion_id"))
+        .annotate(lead_name=lead_on(as_of, "department__name", ref="suggestion_id"))
         .order_by("effective_on", "id")
     )
     if since is not None:
@@ -536,7 +495,7 @@ def _spot_checks(scope: Scope, as_of: dt.date, since: dt.date | None) -> tuple[S
             happened_on__lte=as_of,
             suggestion__in=_scope_items(scope, as_of).values("pk"),
         )
-        .annotate(lead_name=_lead_on(as_of, "department__name", ref="suggestion_id"))
+        .annotate(lead_name=lead_on(as_of, "department__name", ref="suggestion_id"))
         .order_by("happened_on", "id")
     )
     if since is not None:
@@ -557,9 +516,9 @@ def _spot_checks(scope: Scope, as_of: dt.date, since: dt.date | None) -> tuple[S
 
 
 def _unsatisfied(scope: Scope, as_of: dt.date) -> tuple[UnsatisfiedItem, ...]:
-    """Items the deputy rated 不满意: still so on the report date, or at any time this year
-    (a later 满意 after rework does not erase the follow-up the report must tell)."""
-    year_start = dt.date(as_of.year, 1, 1)
+    """不满意 items (DESIGN §5): items of the scope rated 不满意 at any time on or before the
+    report date, whatever their rating since (a later 满意 after rework does not erase the
+    follow-up the report must tell), with the follow-ups recorded on or before it."""
     unsatisfied = Feedback.objects.filter(
         suggestion=OuterRef("pk"), satisfaction=Satisfaction.UNSATISFIED, received_on__lte=as_of
     ).order_by("-received_on", "-id")
@@ -574,20 +533,15 @@ def _unsatisfied(scope: Scope, as_of: dt.date) -> tuple[UnsatisfiedItem, ...]:
     items = (
         _scope_items(scope, as_of)
         .annotate(
-            rating_now=_rating_on(as_of),
-            lead_name=_lead_on(as_of, "department__name"),
+            rating_now=rating_on(as_of),
+            lead_name=lead_on(as_of, "department__name"),
             unsatisfied_on=Subquery(unsatisfied.values("received_on")[:1]),
             unsatisfied_comment=Subquery(unsatisfied.values("comment")[:1]),
             unsatisfied_round=Subquery(unsatisfied.values("reply__round")[:1]),
             last_round=Subquery(last_round),
         )
-        # Both conditions need a 不满意 rating on or before the date: narrowing to those
-        # items first keeps the per-item work to the few of them.
+        # Narrowed to the items ever rated 不满意 first: the per-item work is for the few.
         .filter(pk__in=ever_unsatisfied)
-        .filter(
-            Q(rating_now=Satisfaction.UNSATISFIED)
-            | Exists(unsatisfied.filter(received_on__gte=year_start))
-        )
     )
     # Query: the 不满意 items, with their latest rating and the reply round that answers it.
     rows = list(
@@ -640,21 +594,22 @@ def _unsatisfied(scope: Scope, as_of: dt.date) -> tuple[UnsatisfiedItem, ...]:
 
 
 def _overdue_items(scope: Scope, as_of: dt.date) -> tuple[OverdueItem, ...]:
-    # Query: items with no reply on the report date whose due date had passed.
+    # Query: items with no reply on the report date whose due date in force then had passed.
     items = (
         _scope_items(scope, as_of)
+        .annotate(due_now=due_on(as_of))
         .filter(_overdue(as_of))
-        .annotate(lead_name=_lead_on(as_of, "department__name"))
-        .order_by("reply_due_on", "number")
+        .annotate(lead_name=lead_on(as_of, "department__name"))
+        .order_by("due_now", "number")
     )
     return tuple(
         OverdueItem(
             item=_item_ref(s),
             assigned_on=s["assigned_on"],
-            reply_due_on=s["reply_due_on"],
-            days_overdue=(as_of - s["reply_due_on"]).days,
+            reply_due_on=s["due_now"],
+            days_overdue=(as_of - s["due_now"]).days,
         )
-        for s in items.values("pk", "lead_name", "assigned_on", "reply_due_on", *REF_FIELDS)
+        for s in items.values("pk", "lead_name", "assigned_on", "due_now", *REF_FIELDS)
     )
 
 
@@ -674,6 +629,8 @@ def _department_rows(rows: list[dict[str, Any]]) -> tuple[DepartmentRow, ...]:
             satisfaction_rate=percent(row["satisfied"] + row["basically_satisfied"], row["rated"]),
         )
         for row in rows
+        # A department whose items were all voided by the date has nothing to report.
+        if row["assigned"]
     )
 
 
@@ -685,7 +642,7 @@ def _community(scope: Scope, as_of: dt.date) -> CommunityOpinions:
     items = _scope_items(community, as_of)
     replied = _replied(as_of)
     # Query: the counts, with the outcome of each item on the report date.
-    figures = items.annotate(outcome_now=_outcome_on(as_of)).aggregate(
+    figures = items.annotate(outcome_now=outcome_on(as_of)).aggregate(
         assigned=_count(),
         replied=_count(replied),
         resolved_or_in_progress=_count(
@@ -694,7 +651,7 @@ def _community(scope: Scope, as_of: dt.date) -> CommunityOpinions:
     )
     # Query: items per lead department, most first (its length is the departments count).
     by_department = list(
-        Assignment.objects.filter(_lead_held_on(as_of), suggestion__in=items.values("pk"))
+        Assignment.objects.filter(lead_held_on(as_of), suggestion__in=items.values("pk"))
         .values("department__name", "department__sort_order")
         .annotate(n=_count())
         .order_by("-n", "department__sort_order", "department__name")

@@ -25,7 +25,8 @@ from reports.narrative import narrative_sections
 from reports.renderers import RENDERERS
 from reports.selectors import Scope, can_read_reports, previous_quarter_end, report_get
 from reports.services import report_issue
-from suggestions.models import Outcome, Status
+from suggestions.asof import in_force_on
+from suggestions.models import ENDED_STATUSES, Outcome
 from suggestions.selectors import suggestions_visible_to
 
 SORTABLE = {
@@ -149,12 +150,15 @@ def dashboard(request):
     visible_years = suggestions_visible_to(request.user).values_list("year", flat=True)
     years = sorted(set(visible_years.distinct()), reverse=True) or [today.year]
     year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() else years[0]
+    # Only the years that have items: any other value (99999, "abc") shows the latest.
+    year = int(year_param) if year_param.isdigit() and int(year_param) in years else years[0]
     as_of = min(today, dt.date(year, 12, 31))
     report = report_get(
         scope=Scope(year=year), as_of=as_of, previous_as_of=previous_quarter_end(as_of)
     )
-    scope_items = suggestions_visible_to(request.user).filter(year=year, kind="suggestion")
+    scope_items = suggestions_visible_to(request.user).filter(
+        in_force_on(as_of), year=year, kind="suggestion"
+    )
     # Query: replies per month of the year, grouped in SQL.
     per_month = dict(
         scope_items.filter(first_replied_on__year=year)
@@ -166,7 +170,7 @@ def dashboard(request):
     # Query: the key-supervision items still open.
     key_items = list(
         scope_items.filter(key_supervision=True)
-        .exclude(status=Status.CLOSED)
+        .exclude(status__in=ENDED_STATUSES)
         .select_related("lead_deputy")
         .order_by("due_on", "number")[:50]
     )

@@ -245,6 +245,19 @@ ACTIONS: dict[str, Action] = {
             ),
             "已办结。",
         ),
+        Action(
+            "void",
+            "作废",
+            forms.VoidForm,
+            lambda *, suggestion, actor, data, state: services.suggestion_void(
+                suggestion=suggestion,
+                actor=actor,
+                reason=data["reason"],
+                expected_version=data["version"],
+            ),
+            "已作废。该建议自今日起不计入统计。",
+            style="danger",
+        ),
     ]
 }
 ACTION_ORDER = [
@@ -262,4 +275,5 @@ ACTION_ORDER = [
     "follow_up",
     "key_supervision",
     "update",
+    "void",
 ]

@@ -97,7 +97,7 @@ VALUES = (
     "assigned_on",
     "due_on",
     "first_replied_on",
-    "reply_due_on",
+    "first_reply_due_on",
     "outcome",
     "satisfaction",
     "feedback_on",
@@ -262,7 +262,7 @@ def iter_rows(qs, *, today: dt.date) -> Iterator[list]:
             assigned_on,
             due_on,
             first_replied_on,
-            reply_due_on,
+            due_at_first_reply,
             outcome,
             satisfaction,
             feedback_on,
@@ -271,8 +271,9 @@ def iter_rows(qs, *, today: dt.date) -> Iterator[list]:
                 pk, NO_ASSIGNMENT
             )
             on_time = None
-            if first_replied_on and reply_due_on:
-                on_time = "是" if first_replied_on <= reply_due_on else "否"
+            if first_replied_on and due_at_first_reply:
+                # Against the due date in force on the reply's date (DESIGN §4).
+                on_time = "是" if first_replied_on <= due_at_first_reply else "否"
             overdue = (
                 (today - due_on).days
                 if due_on and due_on < today and status in OPEN_STATUSES

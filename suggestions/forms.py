@@ -308,3 +308,12 @@ class KeySupervisionForm(VersionedForm):
 
 class CloseForm(VersionedForm):
     note = forms.CharField(label="办结说明", widget=TEXTAREA, required=False)
+
+
+class VoidForm(VersionedForm):
+    reason = forms.CharField(
+        label="作废理由",
+        widget=TEXTAREA,
+        max_length=2000,
+        help_text="如：重复登记、并非代表建议。作废后不可恢复，建议保留全部记录，自今日起不计入统计。",
+    )

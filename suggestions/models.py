@@ -32,10 +32,13 @@ class Status(models.TextChoices):
     REPLIED = "replied", "已答复"
     REWORK = "rework", "重新办理"
     CLOSED = "closed", "已办结"
+    VOIDED = "voided", "已作废"
 
 
 # States in which a department owes a reply: deadlines are watched only here.
 OPEN_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.REWORK)
+# States in which nobody works on the item any more.
+ENDED_STATUSES = (Status.CLOSED, Status.VOIDED)
 
 
 class Outcome(models.TextChoices):
@@ -125,7 +128,15 @@ class Suggestion(models.Model):
         editable=False,
         help_text="待答复时的期限：首次办复期限，或重新办理的期限",
     )
+    # The date the current reply_due_on took effect (the lead's assignment or the approval
+    # of its latest extension). A report as of D reads reply_due_on directly when this is on
+    # or before D, and looks the assignments up only for items re-assigned or extended later.
+    reply_due_from = models.DateField("办复期限生效日期", null=True, blank=True, editable=False)
     first_replied_on = models.DateField("首次办复日期", null=True, blank=True, editable=False)
+    # The due date in force on the first reply's date: on time means first_replied_on is on
+    # or before it. Fixed once the first reply is recorded (no extension or re-assignment
+    # follows a reply), so a past report's on-time count never moves.
+    first_reply_due_on = models.DateField("首次办复时的期限", null=True, blank=True, editable=False)
     outcome = models.CharField(
         "办理结果", max_length=20, choices=Outcome.choices, blank=True, editable=False
     )
@@ -137,6 +148,11 @@ class Suggestion(models.Model):
     # for the few that changed after D.
     outcome_on = models.DateField("办理结果日期", null=True, blank=True, editable=False)
     satisfaction_on = models.DateField("满意度日期", null=True, blank=True, editable=False)
+
+    # 作废: items are never deleted; a voided item leaves every report dated on or after
+    # voided_on and stays in every report dated before it.
+    voided_on = models.DateField("作废日期", null=True, blank=True, editable=False)
+    void_reason = models.TextField("作废理由", blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -434,7 +450,36 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", "不同意"
 
 
-class ReturnRequest(models.Model):
+class HandlingRequest(models.Model):
+    """What a department asks of the office about its assignment, and the decision."""
+
+    reason = models.TextField("理由")
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "审批状态", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    # The day the decision took effect: an extension counts in reports dated on or after it.
+    decided_on = models.DateField("审批日期", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-requested_at"]
+
+
+class ReturnRequest(HandlingRequest):
     """申请退办: the lead department says the item was wrongly assigned to it."""
 
     assignment = models.ForeignKey(
@@ -449,30 +494,12 @@ class ReturnRequest(models.Model):
         blank=True,
         related_name="+",
     )
-    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
-    )
-    status = models.CharField(
-        "审批状态", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
-    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decision_note = models.TextField("审批意见", blank=True)
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(HandlingRequest.Meta):
         verbose_name = "退办申请"
         verbose_name_plural = "退办申请"
-        ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment"],
@@ -485,7 +512,7 @@ class ReturnRequest(models.Model):
         return f"{self.assignment}退办申请（{self.get_status_display()}）"
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(HandlingRequest):
     """延期申请, approved by the office, at most the policy's months past the due date."""
 
     assignment = models.ForeignKey(
@@ -496,30 +523,12 @@ class ExtensionRequest(models.Model):
     )
     reason = models.TextField("延期理由")
     requested_due_on = models.DateField("申请延期至")
-    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
-    )
-    status = models.CharField(
-        "审批状态", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
-    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decision_note = models.TextField("审批意见", blank=True)
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(HandlingRequest.Meta):
         verbose_name = "延期申请"
         verbose_name_plural = "延期申请"
-        ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment"],
@@ -554,6 +563,7 @@ class Event(models.Model):
         RECHECK = "recheck", "跟踪复查"
         KEY_SUPERVISION = "key_supervision", "重点督办"
         CLOSE = "close", "办结"
+        VOID = "void", "作废"
 
     suggestion = models.ForeignKey(
         Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="events"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from departments.models import User
 from suggestions.deadlines import add_working_days
 from suggestions.models import (
+    ENDED_STATUSES,
     FOLLOW_UP_OUTCOMES,
     OPEN_STATUSES,
     Assignment,
@@ -224,7 +225,7 @@ def workspace_sections(user: User, *, today: dt.date | None = None) -> list[tupl
             (
                 "key_supervision",
                 "重点督办",
-                rows.filter(key_supervision=True).exclude(status=Status.CLOSED),
+                rows.filter(key_supervision=True).exclude(status__in=ENDED_STATUSES),
             ),
             (
                 "follow_up",

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from departments.models import CongressSession, Department, Deputy, User
+from suggestions import asof
 from suggestions.deadlines import add_months, add_working_days
 from suggestions.models import (
     Assignment,
@@ -57,6 +58,7 @@ __all__ = [
     "suggestion_reassign",
     "suggestion_set_key_supervision",
     "suggestion_update",
+    "suggestion_void",
 ]
 
 
@@ -174,8 +176,14 @@ def _held(state: ItemState, actor: User, role: str | None, doing: str) -> Assign
     _refuse(f"您所在单位不是该建议的{what}单位，不能{doing}。", code="permission")
 
 
+def _require_not_voided(state: ItemState, doing: str) -> None:
+    if state.suggestion.status == Status.VOIDED:
+        _refuse(f"该建议已作废，不能{doing}。", code="state")
+
+
 def _check_update(state: ItemState, actor: User) -> None:
     _require_office(actor, "修改建议")
+    _require_not_voided(state, "修改")
     if state.suggestion.status == Status.CLOSED:
         _refuse("已办结的建议不能修改。", code="state")
 
@@ -301,6 +309,7 @@ def _check_follow_up(state: ItemState, actor: User, kind: str | None = None) -> 
             _refuse(f"承办单位不能登记“{label}”记录。", code="permission")
     else:
         _refuse("您没有登记跟踪记录的权限。", code="permission")
+    _require_not_voided(state, "登记跟踪记录")
     if state.suggestion.status == Status.DRAFT:
         _refuse("建议尚未交办，不能登记跟踪记录。", code="state")
     return department
@@ -309,6 +318,7 @@ def _check_follow_up(state: ItemState, actor: User, kind: str | None = None) -> 
 def _check_key_supervision(state: ItemState, actor: User) -> None:
     if not (actor.is_office or actor.is_supervisor):
         _refuse("只有区政府办公室或督查室可以设置重点督办。", code="permission")
+    _require_not_voided(state, "设为重点督办")
     if state.suggestion.status == Status.DRAFT:
         _refuse("建议尚未交办，不能设为重点督办。", code="state")
 
@@ -316,6 +326,11 @@ def _check_key_supervision(state: ItemState, actor: User) -> None:
 def _check_close(state: ItemState, actor: User) -> None:
     _require_office(actor, "办结建议")
     _require_status(state.suggestion, [Status.REPLIED], "办结")
+
+
+def _check_void(state: ItemState, actor: User) -> None:
+    _require_office(actor, "作废建议")
+    _require_not_voided(state, "再次作废")
 
 
 ACTION_CHECKS = {
@@ -333,6 +348,7 @@ ACTION_CHECKS = {
     "follow_up": _check_follow_up,
     "key_supervision": _check_key_supervision,
     "close": _check_close,
+    "void": _check_void,
 }
 
 
@@ -628,12 +644,12 @@ def suggestion_assign(
         s, lead=lead, co_departments=co_departments, assigned_on=assigned_on, actor=actor
     )
     s.status = Status.ASSIGNED
-    s.assigned_on = assigned_on
+    s.assigned_on = s.reply_due_from = assigned_on
     s.reply_due_on = s.due_on = lead_assignment.reply_due_on
     return _save(
         s,
         actor=actor,
-        fields=["status", "assigned_on", "reply_due_on", "due_on"],
+        fields=["status", "assigned_on", "reply_due_on", "reply_due_from", "due_on"],
         action=Event.Action.ASSIGN,
         when=when,
         from_status=Status.DRAFT,
@@ -641,19 +657,28 @@ def suggestion_assign(
     )
 
 
+def _lapse_requests(s: Suggestion, *, actor: User, on: dt.date, why: str) -> None:
+    """Pending return and extension requests on the item lapse (recorded as refused)."""
+    for model in (ReturnRequest, ExtensionRequest):
+        pending = model.objects.filter(
+            assignment__suggestion=s, assignment__is_active=True, status=RequestStatus.PENDING
+        )
+        for request in pending:
+            request.status = RequestStatus.REJECTED
+            request.decided_by = actor
+            request.decided_at = timezone.now()
+            request.decided_on = on
+            request.decision_note = f"{why}，该申请自动失效。"
+            _save_record(request, actor)
+
+
 def _end_assignments(s: Suggestion, *, actor: User, ended_on: dt.date) -> None:
     """End the active assignments; their pending requests lapse with them."""
+    _lapse_requests(s, actor=actor, on=ended_on, why="建议已重新交办")
     for a in Assignment.objects.filter(suggestion=s, is_active=True):
         a.is_active = False
         a.ended_on = ended_on
         _save_record(a, actor, update_fields=["is_active", "ended_on"])
-        for model in (ReturnRequest, ExtensionRequest):
-            for request in model.objects.filter(assignment=a, status=RequestStatus.PENDING):
-                request.status = RequestStatus.REJECTED
-                request.decided_by = actor
-                request.decided_at = timezone.now()
-                request.decision_note = "建议已重新交办，该申请自动失效。"
-                _save_record(request, actor)
 
 
 def _reassign(
@@ -674,11 +699,12 @@ def _reassign(
     )
     s.status = Status.ASSIGNED
     s.reply_due_on = s.due_on = lead_assignment.reply_due_on
+    s.reply_due_from = assigned_on
     text = _assignment_note(lead, co)
     return _save(
         s,
         actor=actor,
-        fields=["status", "reply_due_on", "due_on"],
+        fields=["status", "reply_due_on", "reply_due_from", "due_on"],
         action=action,
         when=when,
         from_status=from_status,
@@ -805,6 +831,7 @@ def return_decide(
     if not request.assignment.is_active:
         _refuse("该建议已重新交办，原单位的退办申请不再适用。", code="state")
     request.decided_at = when or timezone.now()
+    request.decided_on = _today(when)
     request.decided_by = actor
     request.decision_note = note.strip()
     if not approve:
@@ -889,6 +916,16 @@ def _latest_record_date(s: Suggestion) -> dt.date | None:
     return max(dates) if dates else None
 
 
+def _due_on(s: Suggestion, day: dt.date) -> dt.date | None:
+    """The reply due date in force on `day`, by the reports' own rule (suggestions.asof)."""
+    return (
+        Suggestion.objects.filter(pk=s.pk)
+        .annotate(due=asof.due_on(day))
+        .values_list("due", flat=True)
+        .get()
+    )
+
+
 def _record_outcome(
     s: Suggestion,
     *,
@@ -970,7 +1007,8 @@ def reply_submit(
     fields = ["status", "due_on", "outcome", "outcome_on"]
     if s.first_replied_on is None:
         s.first_replied_on = replied_on
-        fields.append("first_replied_on")
+        s.first_reply_due_on = _due_on(s, replied_on)
+        fields += ["first_replied_on", "first_reply_due_on"]
     _save(
         s,
         actor=actor,
@@ -1105,6 +1143,7 @@ def extension_decide(
             _refuse("该建议已重新交办，原单位的延期申请不再适用。", code="state")
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     request.decided_at = when or timezone.now()
+    request.decided_on = _today(when)
     request.decided_by = actor
     request.decision_note = note.strip()
     _save_record(request, actor)
@@ -1121,10 +1160,11 @@ def extension_decide(
     assignment.extended_due_on = request.requested_due_on
     _save_record(assignment, actor, update_fields=["extended_due_on"])
     s.reply_due_on = s.due_on = request.requested_due_on
+    s.reply_due_from = request.decided_on
     return _save(
         s,
         actor=actor,
-        fields=["reply_due_on", "due_on"],
+        fields=["reply_due_on", "reply_due_from", "due_on"],
         action=Event.Action.EXTENSION_APPROVE,
         when=when,
         note=f"同意延期至{request.requested_due_on:%Y-%m-%d}。{note.strip()}".strip(),
@@ -1258,4 +1298,40 @@ def suggestion_close(
         when=when,
         from_status=Status.REPLIED,
         note=note.strip() or "办结。",
+    )
+
+
+@transaction.atomic
+def suggestion_void(
+    *,
+    suggestion: Suggestion,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
+    when: dt.datetime | None = None,
+) -> Suggestion:
+    """作废: an item registered by mistake (a duplicate, not a deputy's suggestion) is never
+    deleted. It keeps its number, records and timeline, leaves every list of work and every
+    report dated from today on, and stays in the reports dated before (DESIGN §5, §13).
+    The void takes effect the day it is recorded: a backdated one would change reports
+    already sent."""
+    s = _lock(suggestion, expected_version)
+    _check_void(_state(s, when), actor)
+    if not reason.strip():
+        _refuse("请填写作废理由。", code="reason")
+    today = _today(when)
+    _lapse_requests(s, actor=actor, on=today, why="建议已作废")
+    from_status = s.status
+    s.status = Status.VOIDED
+    s.voided_on = today
+    s.void_reason = reason.strip()
+    s.due_on = None
+    return _save(
+        s,
+        actor=actor,
+        fields=["status", "voided_on", "void_reason", "due_on"],
+        action=Event.Action.VOID,
+        when=when,
+        from_status=from_status,
+        note=f"作废：{reason.strip()}",
     )

@@ -78,6 +78,11 @@ class Journey:
         return SuggestionFactory(**kwargs)
 
     def to(self, status: str, suggestion=None, *, with_co=True):
+        if status == Status.VOIDED:
+            s = self.to(Status.IN_PROGRESS, suggestion, with_co=with_co)
+            return services.suggestion_void(
+                suggestion=s, actor=self.office, reason="重复登记。", when=at(dt.date(2024, 3, 5))
+            )
         s = suggestion or self.draft()
         if status == Status.DRAFT:
             return s

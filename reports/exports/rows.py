@@ -1,10 +1,11 @@
 """The report's item list (明细): one row per item of the scope, as of the report date.
 
 Every value is read as report_compute reads it (reports/selectors.py): the lead department
-held on D, the outcome of the ledger on D, the latest rating received on or before D, and a
-status derived from the dates (a reply after D does not count yet). One query, whatever the
-number of items: the per-item values are Subquery annotations, and the rows are streamed
-from the cursor in chunks, never held as model instances.
+held on D, the due date in force on D, the outcome of the ledger on D, the latest rating
+received on or before D, and a status derived from the dates (a reply after D does not
+count yet; a reply is on time against the due date in force on its own date). One query,
+whatever the number of items: the per-item values are Subquery annotations, and the rows
+are streamed from the cursor in chunks, never held as model instances.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from reports.selectors import Scope, _lead_on, _outcome_on, _rating_on, _scope_items
+from reports.selectors import Scope, _scope_items
+from suggestions.asof import due_on, lead_on, outcome_on, rating_on
 from suggestions.models import Kind, Outcome, Satisfaction, Source
 
 CHUNK_SIZE = 2000
@@ -50,10 +52,16 @@ _OUTCOME = dict(Outcome.choices)
 _RATING = dict(Satisfaction.choices)
 
 
-def _status(as_of: dt.date, replied_on: dt.date | None, due_on: dt.date | None) -> str:
+def _status(
+    as_of: dt.date,
+    replied_on: dt.date | None,
+    due_at_reply: dt.date | None,
+    due_now: dt.date | None,
+) -> str:
     if replied_on is not None and replied_on <= as_of:
-        return REPLIED_ON_TIME if due_on is None or replied_on <= due_on else REPLIED_LATE
-    return OVERDUE if due_on is not None and due_on < as_of else PENDING
+        on_time = due_at_reply is None or replied_on <= due_at_reply
+        return REPLIED_ON_TIME if on_time else REPLIED_LATE
+    return OVERDUE if due_now is not None and due_now < as_of else PENDING
 
 
 def report_detail_rows(scope: Scope, as_of: dt.date) -> Iterator[DetailRow]:
@@ -63,9 +71,10 @@ def report_detail_rows(scope: Scope, as_of: dt.date) -> Iterator[DetailRow]:
     rows = (
         _scope_items(scope, as_of)
         .annotate(
-            lead_name=_lead_on(as_of, "department__name"),
-            outcome_now=_outcome_on(as_of),
-            rating_now=_rating_on(as_of),
+            lead_name=lead_on(as_of, "department__name"),
+            due_now=due_on(as_of),
+            outcome_now=outcome_on(as_of),
+            rating_now=rating_on(as_of),
         )
         .order_by("number")
         .values_list(
@@ -75,7 +84,8 @@ def report_detail_rows(scope: Scope, as_of: dt.date) -> Iterator[DetailRow]:
             "lead_name",
             "source",
             "assigned_on",
-            "reply_due_on",
+            "due_now",
+            "first_reply_due_on",
             "first_replied_on",
             "outcome_now",
             "rating_now",
@@ -88,7 +98,8 @@ def report_detail_rows(scope: Scope, as_of: dt.date) -> Iterator[DetailRow]:
         lead,
         source,
         assigned_on,
-        due_on,
+        due_now,
+        due_at_reply,
         replied_on,
         outcome,
         rating,
@@ -100,9 +111,9 @@ def report_detail_rows(scope: Scope, as_of: dt.date) -> Iterator[DetailRow]:
             lead or "",
             _SOURCE.get(source, source),
             assigned_on,
-            due_on,
+            due_now,
             replied_on if replied else None,
             _OUTCOME.get(outcome, "") if replied and outcome else "",
             _RATING.get(rating, "") if rating else "",
-            _status(as_of, replied_on, due_on),
+            _status(as_of, replied_on, due_at_reply, due_now),
         )

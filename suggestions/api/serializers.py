@@ -150,6 +150,7 @@ class SuggestionListSerializer(serializers.ModelSerializer):
             "reply_due_on",
             "due_on",
             "first_replied_on",
+            "voided_on",
             "deadline_state",
             "version",
         ]
@@ -174,6 +175,7 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
         fields = [
             *SuggestionListSerializer.Meta.fields,
             "content",
+            "void_reason",
             "session",
             "co_signers",
             "assignments",
@@ -329,6 +331,10 @@ class CloseSerializer(VersionSerializer):
     note = serializers.CharField(allow_blank=True, required=False, default="")
 
 
+class VoidSerializer(VersionSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
 ACTION_SERIALIZERS = {
     "assign": AssignSerializer,
     "reassign": ReassignSerializer,
@@ -343,4 +349,5 @@ ACTION_SERIALIZERS = {
     "follow_up": FollowUpRecordSerializer,
     "key_supervision": KeySupervisionSerializer,
     "close": CloseSerializer,
+    "void": VoidSerializer,
 }

@@ -15,6 +15,8 @@ assigned 2024-02-01 (lead + one co department), lead acknowledged 2024-02-02, co
     replied      first reply given
     rework       the deputy was 不满意
     closed       the deputy was 满意
+    voided       作废 by the office on 2024-03-15, while in progress (its pending requests
+                 lapsed with it)
 
 The calls in the matrix happen on 2024-03-20 (LATER), except return requests, which must be
 within the return window (5 working days after 2024-02-01 = 2024-02-07), so on 2024-02-05.
@@ -61,7 +63,9 @@ IN_PROGRESS = Status.IN_PROGRESS
 REPLIED = Status.REPLIED
 REWORK = Status.REWORK
 CLOSED = Status.CLOSED
-STATES = [DRAFT, ASSIGNED, IN_PROGRESS, REPLIED, REWORK, CLOSED]
+VOIDED = Status.VOIDED
+STATES = [DRAFT, ASSIGNED, IN_PROGRESS, REPLIED, REWORK, CLOSED, VOIDED]
+VOIDED_ON = dt.date(2024, 3, 15)
 
 OFFICE = "office"
 SUPERVISOR = "supervisor"
@@ -91,6 +95,7 @@ SERVICES = [
     "suggestion_reassign",
     "suggestion_set_key_supervision",
     "suggestion_update",
+    "suggestion_void",
 ]
 
 # The decisions need a pending request, made by the lead handler on an assigned or
@@ -171,6 +176,7 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("suggestion_create", REPLIED, OFFICE): DRAFT,
     ("suggestion_create", REWORK, OFFICE): DRAFT,
     ("suggestion_create", CLOSED, OFFICE): DRAFT,
+    ("suggestion_create", VOIDED, OFFICE): DRAFT,
     # 重新交办: the office, 已交办 / 办理中.
     ("suggestion_reassign", ASSIGNED, OFFICE): ASSIGNED,
     ("suggestion_reassign", IN_PROGRESS, OFFICE): ASSIGNED,
@@ -191,6 +197,13 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("suggestion_update", IN_PROGRESS, OFFICE): IN_PROGRESS,
     ("suggestion_update", REPLIED, OFFICE): REPLIED,
     ("suggestion_update", REWORK, OFFICE): REWORK,
+    # 作废: the office, from any state but voided.
+    ("suggestion_void", DRAFT, OFFICE): VOIDED,
+    ("suggestion_void", ASSIGNED, OFFICE): VOIDED,
+    ("suggestion_void", IN_PROGRESS, OFFICE): VOIDED,
+    ("suggestion_void", REPLIED, OFFICE): VOIDED,
+    ("suggestion_void", REWORK, OFFICE): VOIDED,
+    ("suggestion_void", CLOSED, OFFICE): VOIDED,
 }
 
 
@@ -263,6 +276,11 @@ def build(journey, status: str, *, pending: str | None = None):
         suggestion=s, actor=journey.co_handler, opinion="同意主办单位意见。", when=at(CO_OPINION_ON)
     )
     if status == IN_PROGRESS:
+        return Suggestion.objects.get(pk=s.pk), request
+    if status == VOIDED:
+        services.suggestion_void(
+            suggestion=s, actor=journey.office, reason="重复登记。", when=at(VOIDED_ON)
+        )
         return Suggestion.objects.get(pk=s.pk), request
     services.reply_submit(
         suggestion=s,
@@ -386,6 +404,10 @@ def call(service: str, *, s, actor, role, request, ctx):
         case "suggestion_set_key_supervision":
             return services.suggestion_set_key_supervision(
                 suggestion=s, actor=actor, key_supervision=True, when=when
+            )
+        case "suggestion_void":
+            return services.suggestion_void(
+                suggestion=s, actor=actor, reason="与另一件重复登记。", when=when
             )
         case "suggestion_update":
             return services.suggestion_update(
