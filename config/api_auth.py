@@ -14,13 +14,17 @@ from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions, permissions, status
+from rest_framework import authentication, exceptions, status
 from rest_framework.response import Response
 
 from departments.models import ApiToken
 
 LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
-TOKEN_LIFETIME = dt.timedelta(hours=getattr(settings, "API_TOKEN_HOURS", 8))
+
+
+def token_lifetime() -> dt.timedelta:
+    """Read at call time, so a changed setting (or a test's override) takes effect."""
+    return dt.timedelta(hours=settings.API_TOKEN_HOURS)
 
 
 def _digest(key: str) -> str:
@@ -30,7 +34,7 @@ def _digest(key: str) -> str:
 def token_issue(user) -> tuple[str, ApiToken]:
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, key_hash=_digest(key), expires_at=timezone.now() + TOKEN_LIFETIME
+        user=user, key_hash=_digest(key), expires_at=timezone.now() + token_lifetime()
     )
     return key, token
 
@@ -69,45 +73,13 @@ class ExpiringTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-class DenyAll(permissions.BasePermission):
-    """The default: a view that does not say who may use it serves nobody."""
-
-    def has_permission(self, request, view):
-        return False
-
-
-class IsRoleUser(permissions.BasePermission):
-    """Logged in with a role (office, supervisor, handler) or an admin."""
-
-    message = "您的账号没有分配角色，不能使用接口。"
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and (user.is_office or user.is_supervisor or user.is_handler or user.is_staff)
-        )
-
-
-class ReadAllWriteAdmin(IsRoleUser):
-    """Reference data: every role reads, only admins write."""
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            self.message = IsRoleUser.message
-            return False
-        self.message = "只有系统管理员可以修改基础数据。"
-        return request.method in permissions.SAFE_METHODS or request.user.is_staff
-
-
 def api_exception_handler(exc, context):
     """Service refusals become 400 (403 when about who acts), a stale version 409."""
     from rest_framework.views import exception_handler
 
-    from suggestions.services import VersionConflict
-
-    if isinstance(exc, VersionConflict):
+    # The services' VersionConflict carries code "conflict" (read by code, so config/ does
+    # not import the app above it).
+    if isinstance(exc, DjangoValidationError) and getattr(exc, "code", None) == "conflict":
         return Response(
             {"detail": exc.messages[0], "code": "conflict"}, status=status.HTTP_409_CONFLICT
         )

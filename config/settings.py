@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.organisation",
+                "departments.roles.template_roles",
             ],
         },
     },
@@ -182,7 +183,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: every API view names who may use it.
-    "DEFAULT_PERMISSION_CLASSES": ["config.api_auth.DenyAll"],
+    "DEFAULT_PERMISSION_CLASSES": ["departments.roles.DenyAll"],
     "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -3,8 +3,9 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from config.api_auth import ReadAllWriteAdmin
+from departments import roles
 from departments.models import CongressSession, Department, Deputy
+from departments.roles import ReadAllWriteAdmin
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -30,8 +31,7 @@ class DeputySerializer(serializers.ModelSerializer):
     def to_representation(self, deputy):
         data = super().to_representation(deputy)
         request = self.context.get("request")
-        if not (request and request.user.is_staff):
-            # Phone numbers are personal data: only admins see them whole.
+        if not (request and roles.sees_full_phone_numbers(request.user)):
             data["phone"] = deputy.masked_phone
         return data
 

@@ -2,22 +2,14 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_auth import IsRoleUser
+from departments.roles import CanReadReports, IsRoleUser
 from reports.forms import ReportScopeForm
 from reports.renderers import report_to_dict
-from reports.selectors import can_read_reports, report_get
-
-
-class CanReadReports(permissions.BasePermission):
-    message = "统计报告仅供区政府办公室和督查室使用。"
-
-    def has_permission(self, request, view):
-        return can_read_reports(request.user)
+from reports.selectors import report_get
 
 
 class ReportView(APIView):

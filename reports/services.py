@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from departments import roles
 from departments.models import User
 from reports.models import IssuedReport
 from reports.narrative import cn_date, narrative_sections
@@ -20,8 +21,8 @@ from suggestions.models import Kind
 def report_issue(
     *, scope: Scope, as_of: dt.date, previous_as_of: dt.date | None, actor: User, today: dt.date
 ) -> IssuedReport:
-    if not actor.is_office:
-        raise ValidationError("只有区政府办公室工作人员可以印发报告。", code="permission")
+    if not roles.may_issue_reports(actor):
+        raise ValidationError(roles.ISSUE_REFUSED, code="permission")
     if as_of > today:
         raise ValidationError("截至日期还未到，不能印发该期报告。", code="date")
     if issued_report_for(scope, as_of) is not None:

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from departments import roles
 from suggestions import exports, imports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,8 +49,8 @@ class ImportUploadForm(forms.Form):
 
 
 def _require_office(request) -> None:
-    if not request.user.is_office:
-        raise PermissionDenied("只有区政府办公室工作人员可以导入建议。")
+    if not roles.may_import(request.user):
+        raise PermissionDenied(roles.IMPORT_REFUSED)
 
 
 def import_template(request):
@@ -188,8 +189,8 @@ def import_confirm(request):
 def export_xlsx(request):
     """The list page's current filter (same query string) as an .xlsx file."""
     user = request.user
-    if not (user.is_superuser or user.is_office or user.is_supervisor or user.is_handler):
-        raise PermissionDenied("您没有导出建议的权限。")
+    if not roles.may_export(user):
+        raise PermissionDenied(roles.EXPORT_REFUSED)
     out, _ = exports.export_suggestions(user, request.GET, query=request.GET.urlencode())
     return FileResponse(
         out, as_attachment=True, filename=exports.export_filename(), content_type=XLSX

@@ -22,6 +22,7 @@ from suggestions.models import (
 )
 from suggestions.selectors import (
     DeadlineState,
+    DueSoon,
     filter_due_soon,
     filter_on_track,
     filter_overdue,
@@ -29,7 +30,7 @@ from suggestions.selectors import (
 
 DEADLINE_CHOICES = [
     (DeadlineState.ON_TRACK, "正常"),
-    (DeadlineState.DUE_SOON, "临期（10个工作日内到期）"),
+    (DeadlineState.DUE_SOON, "临期"),  # with its working days when the page passes the window
     (DeadlineState.OVERDUE, "已超期"),
 ]
 ROLE_CHOICES = [("lead", "主办"), ("co", "会办")]
@@ -115,9 +116,16 @@ class SuggestionFilter(django_filters.FilterSet):
         model = Suggestion
         fields: list[str] = []
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, today=None, window: DueSoon | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        if window is not None:
+            # The page read the policy already: its working days name the choice.
+            deadline = self.form.fields["deadline"]
+            deadline.choices = [
+                (value, window.label if value == DeadlineState.DUE_SOON else label)
+                for value, label in deadline.choices
+            ]
         for field in self.form.fields.values():
             # "（全部）" reads better than Django's "---------" for "no condition".
             if hasattr(field, "empty_label") and field.empty_label is not None:

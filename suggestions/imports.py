@@ -33,6 +33,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history
 
+from departments import roles
 from departments.models import CongressSession, Deputy, User
 from suggestions import services
 from suggestions.models import Event, Kind, Source, Status, Suggestion, Topic
@@ -930,8 +931,8 @@ def suggestions_import(
     """Register the validated rows in bulk, as `suggestion_create` would one by one: each
     gets a history row with the actor and a 登记 event; drafts marked for update go through
     `services.suggestion_update`. All rows or none."""
-    if not actor.is_office:
-        raise ValidationError("只有区政府办公室工作人员可以导入建议。", code="permission")
+    if not roles.may_import(actor):
+        raise ValidationError(roles.IMPORT_REFUSED, code="permission")
     when = when or timezone.now()
     new_rows = [r for r in rows if r.action == CREATE]
     suggestions = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import (
     Case,
@@ -17,6 +18,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from departments import roles
 from departments.models import User
 from suggestions.deadlines import add_working_days
 from suggestions.models import (
@@ -50,9 +52,9 @@ def suggestions_visible_to(user: User) -> QuerySet[Suggestion]:
     qs = Suggestion.objects.all()
     if not user.is_authenticated or not user.is_active:
         return qs.none()
-    if user.is_superuser or user.is_office or user.is_supervisor:
+    if roles.sees_everything(user):
         return qs
-    if user.is_handler:
+    if roles.is_handler(user):
         # A semi-join the database drives from the assignment index (department, active,
         # item): a department holds a small share of a large table.
         held = Assignment.objects.filter(department_id=user.department_id, is_active=True).values(
@@ -62,20 +64,41 @@ def suggestions_visible_to(user: User) -> QuerySet[Suggestion]:
     return qs.none()
 
 
+@dataclass(frozen=True)
+class DueSoon:
+    """The due-soon window seen from a day: the policy's working days and the last due date
+    inside it. Its label reads the policy, so a changed policy changes every heading."""
+
+    working_days: int
+    limit: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"临期（{self.working_days}个工作日内到期）"
+
+
+def due_soon(today: dt.date | None = None) -> DueSoon:
+    """Query: the deadline policy (and the calendar slice for the working days)."""
+    today = today or timezone.localdate()
+    days = DeadlinePolicy.current().due_soon_working_days
+    return DueSoon(working_days=days, limit=add_working_days(today, days))
+
+
 def due_soon_limit(today: dt.date | None = None) -> dt.date:
     """The last due date that counts as "due soon" seen from `today`."""
-    today = today or timezone.localdate()
-    return add_working_days(today, DeadlinePolicy.current().due_soon_working_days)
+    return due_soon(today).limit
 
 
-def with_deadline_state(qs: QuerySet[Suggestion], today: dt.date | None = None) -> QuerySet:
+def with_deadline_state(
+    qs: QuerySet[Suggestion], today: dt.date | None = None, window: DueSoon | None = None
+) -> QuerySet:
     """Annotate `deadline_state` (on_track / due_soon / overdue) in SQL.
 
     Only items awaiting a reply have a deadline; the working-day arithmetic is done once,
     for the threshold date, never per row.
     """
     today = today or timezone.localdate()
-    limit = due_soon_limit(today)
+    limit = (window or due_soon(today)).limit
     return qs.annotate(
         deadline_state=Case(
             When(~Q(status__in=OPEN_STATUSES) | Q(due_on__isnull=True), then=Value("")),
@@ -92,9 +115,12 @@ def filter_overdue(qs: QuerySet[Suggestion], today: dt.date | None = None) -> Qu
     return qs.filter(status__in=OPEN_STATUSES, due_on__lt=today)
 
 
-def filter_due_soon(qs: QuerySet[Suggestion], today: dt.date | None = None) -> QuerySet:
+def filter_due_soon(
+    qs: QuerySet[Suggestion], today: dt.date | None = None, window: DueSoon | None = None
+) -> QuerySet:
     today = today or timezone.localdate()
-    return qs.filter(status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=due_soon_limit(today))
+    limit = (window or due_soon(today)).limit
+    return qs.filter(status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=limit)
 
 
 def filter_on_track(qs: QuerySet[Suggestion], today: dt.date | None = None) -> QuerySet:
@@ -110,13 +136,16 @@ def _lead_assignments() -> Prefetch:
     )
 
 
-def suggestion_list(user: User, *, today: dt.date | None = None) -> QuerySet[Suggestion]:
+def suggestion_list(
+    user: User, *, today: dt.date | None = None, window: DueSoon | None = None
+) -> QuerySet[Suggestion]:
     """The rows of a list page: visible items with their deputy, departments and deadline."""
     return with_deadline_state(
         suggestions_visible_to(user)
         .select_related("lead_deputy")
         .prefetch_related(_lead_assignments()),
         today,
+        window,
     )
 
 
@@ -164,7 +193,9 @@ def workspace_sections(user: User, *, today: dt.date | None = None) -> list[tupl
     today = today or timezone.localdate()
     rows = suggestion_list(user, today=today).order_by("due_on", "year", "number")
     sections: list[tuple[str, str, QuerySet]] = []
-    if user.is_handler:
+    if roles.is_handler(user) or roles.is_office(user):
+        soon = due_soon(today)
+    if roles.is_handler(user):
         mine = Assignment.objects.filter(
             suggestion=OuterRef("pk"), department_id=user.department_id, is_active=True
         )
@@ -186,7 +217,7 @@ def workspace_sections(user: User, *, today: dt.date | None = None) -> list[tupl
                 ),
             ),
             ("overdue", "已超期", filter_overdue(leading, today)),
-            ("due_soon", "临期（10个工作日内到期）", filter_due_soon(leading, today)),
+            ("due_soon", soon.label, filter_due_soon(leading, today, soon)),
             ("rework", "重新办理", leading.filter(status=Status.REWORK)),
             ("in_progress", "办理中", leading.filter(status=Status.IN_PROGRESS)),
             (
@@ -197,7 +228,7 @@ def workspace_sections(user: User, *, today: dt.date | None = None) -> list[tupl
                 ).order_by("first_replied_on"),
             ),
         ]
-    elif user.is_office:
+    elif roles.is_office(user):
         pending = {"assignment__suggestion": OuterRef("pk"), "status": RequestStatus.PENDING}
         sections = [
             ("draft", "待交办", rows.filter(status=Status.DRAFT).order_by("received_on", "number")),
@@ -217,9 +248,9 @@ def workspace_sections(user: User, *, today: dt.date | None = None) -> list[tupl
                 rows.filter(status=Status.REPLIED).order_by("first_replied_on"),
             ),
             ("overdue", "已超期", filter_overdue(rows, today)),
-            ("due_soon", "临期（10个工作日内到期）", filter_due_soon(rows, today)),
+            ("due_soon", soon.label, filter_due_soon(rows, today, soon)),
         ]
-    elif user.is_supervisor:
+    elif roles.is_supervisor(user):
         sections = [
             ("overdue", "已超期", filter_overdue(rows, today)),
             (

@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from departments import roles
 from suggestions import forms, services
 from suggestions.actions import ACTION_ORDER, ACTIONS, Action
 from suggestions.filters import SuggestionFilter
 from suggestions.models import Kind, Outcome, Reply, Status, Suggestion
 from suggestions.selectors import (
     DeadlineState,
+    due_soon,
     filter_due_soon,
     filter_overdue,
     suggestion_get,
@@ -66,8 +68,12 @@ def home(request):
 
 def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
     today = timezone.localdate()
+    window = due_soon(today)
     filterset = SuggestionFilter(
-        request.GET or None, queryset=suggestion_list(request.user, today=today), today=today
+        request.GET or None,
+        queryset=suggestion_list(request.user, today=today, window=window),
+        today=today,
+        window=window,
     )
     qs = filterset.qs if filterset.is_bound else filterset.queryset
     if not request.GET.get("o"):
@@ -82,7 +88,7 @@ def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
         "query": params.urlencode(),
         "sort": request.GET.get("o", ""),
         "deadline_labels": DeadlineState.LABELS,
-        "can_assign": request.user.is_office,
+        "can_assign": roles.may_register(request.user),
         "has_drafts": any(s.status == Status.DRAFT for s in page),
         "bulk_form": bulk_form or forms.BulkAssignForm(),
         "full_query": request.GET.urlencode(),
@@ -99,7 +105,7 @@ def suggestion_list_view(request):
 @require_POST
 def bulk_assign(request):
     """Assign several drafts at once; all of them or none."""
-    if not request.user.is_office:
+    if not roles.may_register(request.user):
         raise PermissionDenied("只有区政府办公室工作人员可以交办建议。")
     query = request.POST.get("query", "")
     form = forms.BulkAssignForm(
@@ -136,8 +142,8 @@ def bulk_assign(request):
 
 
 def suggestion_create(request):
-    if not request.user.is_office:
-        raise PermissionDenied("只有区政府办公室工作人员可以登记建议。")
+    if not roles.may_register(request.user):
+        raise PermissionDenied(roles.REGISTER_REFUSED)
     form = forms.SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -15,8 +15,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api_auth import IsRoleUser
 from config.api_schema import ErrorSerializer
+from departments import roles
+from departments.roles import IsRoleUser
 from suggestions import services
 from suggestions.actions import ACTIONS
 from suggestions.api.serializers import (
@@ -79,8 +80,8 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         responses={201: SuggestionDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     )
     def create(self, request):
-        if not request.user.is_office:
-            raise PermissionDenied("只有区政府办公室工作人员可以登记建议。")
+        if not roles.may_register(request.user):
+            raise PermissionDenied(roles.REGISTER_REFUSED)
         serializer = SuggestionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if v is not None}

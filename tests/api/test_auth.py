@@ -314,3 +314,10 @@ def test_the_docs_page_uses_only_local_assets(client, office):
         asset.close()
     # The page loads the schema from this site too.
     assert f'url: "{API}/schema/"' in page
+
+
+def test_the_token_lifetime_is_read_from_settings_when_issued(office, settings):
+    settings.API_TOKEN_HOURS = 2
+    before = timezone.now()
+    _, token = token_issue(office)
+    assert dt.timedelta(hours=2) <= token.expires_at - before <= dt.timedelta(hours=2, minutes=1)

@@ -11,6 +11,7 @@ arrangements (国务院办公厅关于2024年部分节假日安排的通知), no
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from suggestions import services
 from suggestions.deadlines import (
@@ -328,3 +329,15 @@ def test_the_due_soon_window_follows_the_policy(placed):
     assert due_soon_limit(TODAY) == D(2024, 10, 8)
     soon = set(filter_due_soon(Suggestion.objects.all(), today=TODAY).values_list("pk", flat=True))
     assert soon == {placed["due_today"], placed["due_soon"]}
+
+
+def test_the_due_soon_label_reads_the_policy(client, office, lead_handler):
+    policy = DeadlinePolicy.current()
+    policy.due_soon_working_days = 7
+    policy.save()
+    for user in (office, lead_handler):
+        client.force_login(user)
+        page = client.get(reverse("suggestions:workspace")).content.decode()
+        assert "临期（7个工作日内到期）" in page and "10个工作日" not in page
+    page = client.get(reverse("suggestions:list")).content.decode()
+    assert '<option value="due_soon">临期（7个工作日内到期）</option>' in page

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from departments import roles
 from departments.models import Role, User
 from suggestions import imports
 
@@ -64,7 +65,7 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=username).first()
             if actor is None:
                 raise CommandError(f"没有用户名为“{username}”的用户。")
-            if not actor.is_office:
+            if not roles.may_import(actor):
                 raise CommandError(f"用户“{username}”不是区政府办公室工作人员，不能登记建议。")
             return actor
         actor = User.objects.filter(groups__name=Role.OFFICE, is_active=True).order_by("pk").first()

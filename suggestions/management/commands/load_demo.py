@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from departments.models import Role
 from suggestions.demo import data
-from suggestions.demo.build import load_demo
+from suggestions.demo.scenario import load_demo
 
 
 class Command(BaseCommand):

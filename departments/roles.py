@@ -1,0 +1,162 @@
+"""Who may do what (DESIGN §1): every role question is answered here.
+
+Pages, the Excel views, the API, the reports, the import and the commands ask these
+functions; the DRF permission classes beside them ask the same ones. The lifecycle rules of
+one item (who may reply to this item now) stay with the services' rule table
+(`suggestions/services/rules.py`), which asks these for the role part.
+
+A user's role is its Django group (`departments.models.Role`); a handler also has one
+department. Inactive and anonymous users have no role.
+"""
+
+from __future__ import annotations
+
+from rest_framework import permissions
+
+# ---------------------------------------------------------------------------------------
+# The questions
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_office(user) -> bool:
+    """区政府办公室 staff: register, assign, decide requests, record feedback, report."""
+    return _active(user) and user.is_office
+
+
+def is_supervisor(user) -> bool:
+    """督查室: reads everything, writes supervision records."""
+    return _active(user) and user.is_supervisor
+
+
+def is_handler(user) -> bool:
+    """承办单位经办人 of one department."""
+    return _active(user) and user.is_handler
+
+
+def is_handler_of(user, department_id: int | None) -> bool:
+    return is_handler(user) and department_id is not None and user.department_id == department_id
+
+
+def sees_everything(user) -> bool:
+    """Office staff, supervisors and admins read every item; a handler only its
+    department's (suggestions.selectors.suggestions_visible_to applies it)."""
+    return _active(user) and (user.is_superuser or user.is_office or user.is_supervisor)
+
+
+def has_role(user) -> bool:
+    """Logged in with a role (office, supervisor, handler) or an admin: may use the API."""
+    return _active(user) and (
+        user.is_office or user.is_supervisor or user.is_handler or user.is_staff
+    )
+
+
+def may_export(user) -> bool:
+    """Export a list to Excel (each sees only what the read gate lets it see)."""
+    return _active(user) and (
+        user.is_superuser or user.is_office or user.is_supervisor or user.is_handler
+    )
+
+
+def may_read_reports(user) -> bool:
+    """Reports cover every department: office staff, supervisors and admins read them."""
+    return sees_everything(user)
+
+
+def may_issue_reports(user) -> bool:
+    return is_office(user)
+
+
+def may_import(user) -> bool:
+    return is_office(user)
+
+
+def may_register(user) -> bool:
+    """Register suggestions (form, API, import) and assign them."""
+    return is_office(user)
+
+
+def may_edit_reference_data(user) -> bool:
+    """Departments, deputies and sessions: the administrators."""
+    return _active(user) and user.is_staff
+
+
+def sees_full_phone_numbers(user) -> bool:
+    # Phone numbers are personal data: only admins see them whole.
+    return _active(user) and user.is_staff
+
+
+# The refusals users read, one wording each.
+IMPORT_REFUSED = "只有区政府办公室工作人员可以导入建议。"
+EXPORT_REFUSED = "您没有导出建议的权限。"
+REPORTS_REFUSED = "统计报告仅供区政府办公室和督查室使用。"
+ISSUE_REFUSED = "只有区政府办公室工作人员可以印发报告。"
+REGISTER_REFUSED = "只有区政府办公室工作人员可以登记建议。"
+
+
+# ---------------------------------------------------------------------------------------
+# The API's permission classes, asking the same questions
+
+
+class DenyAll(permissions.BasePermission):
+    """The default: a view that does not say who may use it serves nobody."""
+
+    def has_permission(self, request, view):
+        return False
+
+
+class IsRoleUser(permissions.BasePermission):
+    """Logged in with a role (office, supervisor, handler) or an admin."""
+
+    message = "您的账号没有分配角色，不能使用接口。"
+
+    def has_permission(self, request, view):
+        return has_role(request.user)
+
+
+class ReadAllWriteAdmin(IsRoleUser):
+    """Reference data: every role reads, only admins write."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            self.message = IsRoleUser.message
+            return False
+        self.message = "只有系统管理员可以修改基础数据。"
+        return request.method in permissions.SAFE_METHODS or may_edit_reference_data(request.user)
+
+
+class CanReadReports(permissions.BasePermission):
+    message = REPORTS_REFUSED
+
+    def has_permission(self, request, view):
+        return may_read_reports(request.user)
+
+
+# ---------------------------------------------------------------------------------------
+# Templates ask the same questions
+
+
+class _TemplateAnswers:
+    """`{% if may.import %}` in a template: each answer computed when first asked."""
+
+    QUESTIONS = {
+        "register": may_register,
+        "import": may_import,
+        "export": may_export,
+        "read_reports": may_read_reports,
+        "issue_reports": may_issue_reports,
+        "administer": may_edit_reference_data,
+    }
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getitem__(self, name: str) -> bool:
+        return self.QUESTIONS[name](self._user)
+
+
+def template_roles(request) -> dict:
+    """Context processor: `may` answers the role questions for the logged-in user."""
+    return {"may": _TemplateAnswers(getattr(request, "user", None))}

@@ -1,0 +1,250 @@
+"""The records of an item's life: reply rounds, follow-ups, the outcome ledger, the deputy's
+feedback, the timeline, and the log of Excel exports."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from departments.models import Department
+from suggestions.models.items import Outcome, Satisfaction, Status, Suggestion
+
+
+class Reply(models.Model):
+    """One round of 办复: the first reply, then one per rework."""
+
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="replies"
+    )
+    round = models.PositiveSmallIntegerField("轮次")
+    department = models.ForeignKey(
+        Department, verbose_name="答复单位", on_delete=models.PROTECT, related_name="replies"
+    )
+    outcome = models.CharField("办理结果", max_length=20, choices=Outcome.choices)
+    text = models.TextField("答复内容")
+    letter = models.FileField("答复函", upload_to="letters/%Y/%m/", blank=True)
+    letter_name = models.CharField("答复函文件名", max_length=200, blank=True)
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    replied_on = models.DateField("答复日期")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "办复"
+        verbose_name_plural = "办复"
+        ordering = ["suggestion_id", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "round"], name="reply_unique_round"),
+        ]
+
+    def __str__(self):
+        return f"第{self.round}轮答复（{self.get_outcome_display()}）"
+
+
+class FollowUp(models.Model):
+    class Kind(models.TextChoices):
+        VISIT = "visit", "实地走访"
+        CALLBACK = "callback", "电话回访"
+        MEETING = "meeting", "面商"
+        SUPERVISION = "supervision", "督办"
+        SPOT_CHECK = "spot_check", "抽查"
+        RECHECK = "recheck", "跟踪复查"
+
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    kind = models.CharField("方式", max_length=20, choices=Kind.choices)
+    happened_on = models.DateField("日期")
+    department = models.ForeignKey(
+        Department,
+        verbose_name="单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    participants = models.CharField("参加人员", max_length=200, blank=True)
+    findings = models.TextField("情况与结论")
+    consistent_with_reply = models.BooleanField(
+        "与办理结果相符", null=True, blank=True, help_text="抽查、复查时填写"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "跟踪记录"
+        verbose_name_plural = "跟踪记录"
+        ordering = ["suggestion_id", "happened_on", "id"]
+        indexes = [models.Index(fields=["kind", "happened_on"], name="followup_kind_date")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.happened_on}"
+
+
+class OutcomeChange(models.Model):
+    """The ledger of an item's outcome: one row per reply round and per re-check.
+
+    The outcome on a date D is the latest row effective on or before D, so reports as of
+    any date read one table.
+    """
+
+    class Source(models.TextChoices):
+        REPLY = "reply", "办复"
+        RECHECK = "recheck", "跟踪复查"
+
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="outcome_changes"
+    )
+    source = models.CharField("来源", max_length=10, choices=Source.choices)
+    from_outcome = models.CharField(
+        "原办理结果", max_length=20, choices=Outcome.choices, blank=True
+    )
+    to_outcome = models.CharField("办理结果", max_length=20, choices=Outcome.choices)
+    effective_on = models.DateField("生效日期")
+    reply = models.OneToOneField(
+        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="outcome_change"
+    )
+    follow_up = models.OneToOneField(
+        FollowUp, on_delete=models.CASCADE, null=True, blank=True, related_name="outcome_change"
+    )
+    evidence = models.TextField("依据", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "办理结果变更"
+        verbose_name_plural = "办理结果变更"
+        ordering = ["suggestion_id", "effective_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(source="reply", reply__isnull=False, follow_up__isnull=True))
+                | (Q(source="recheck", follow_up__isnull=False, reply__isnull=True)),
+                name="outcomechange_has_its_record",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["suggestion", "effective_on", "id"], name="outcome_sugg_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_from_outcome_display() or '—'} → {self.get_to_outcome_display()}"
+
+
+class Feedback(models.Model):
+    """The deputy's rating of a reply round (代表意见反馈)."""
+
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="feedbacks"
+    )
+    reply = models.ForeignKey(
+        Reply, verbose_name="对应答复", on_delete=models.CASCADE, related_name="feedbacks"
+    )
+    satisfaction = models.CharField("满意度", max_length=20, choices=Satisfaction.choices)
+    comment = models.TextField("代表意见", blank=True)
+    received_on = models.DateField("反馈日期")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "代表反馈"
+        verbose_name_plural = "代表反馈"
+        ordering = ["suggestion_id", "received_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reply"], name="feedback_once_per_reply"),
+        ]
+        indexes = [
+            models.Index(fields=["suggestion", "received_on", "id"], name="feedback_sugg_date"),
+        ]
+
+    def __str__(self):
+        return self.get_satisfaction_display()
+
+
+class Event(models.Model):
+    """The item's timeline: one row per transition, written by the service that made it."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "登记"
+        UPDATE = "update", "修改"
+        ASSIGN = "assign", "交办"
+        REASSIGN = "reassign", "重新交办"
+        ACKNOWLEDGE = "acknowledge", "签收"
+        RETURN_REQUEST = "return_request", "申请退办"
+        RETURN_APPROVE = "return_approve", "同意退办"
+        RETURN_REJECT = "return_reject", "不同意退办"
+        CO_OPINION = "co_opinion", "提交会办意见"
+        REPLY = "reply", "办复"
+        FEEDBACK = "feedback", "代表反馈"
+        EXTENSION_REQUEST = "extension_request", "申请延期"
+        EXTENSION_APPROVE = "extension_approve", "同意延期"
+        EXTENSION_REJECT = "extension_reject", "不同意延期"
+        FOLLOW_UP = "follow_up", "跟踪记录"
+        RECHECK = "recheck", "跟踪复查"
+        KEY_SUPERVISION = "key_supervision", "重点督办"
+        CLOSE = "close", "办结"
+        VOID = "void", "作废"
+
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField("操作", max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="操作单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField("时间")
+    from_status = models.CharField("原状态", max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["suggestion_id", "occurred_at", "id"]
+        indexes = [models.Index(fields=["suggestion", "occurred_at"], name="event_sugg_time")]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class ExportLog(models.Model):
+    """One Excel export of the suggestion list: who, when, with which filter, how many rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT, related_name="+"
+    )
+    exported_at = models.DateTimeField("导出时间", auto_now_add=True, db_index=True)
+    query = models.TextField(
+        "筛选条件", blank=True, help_text="与建议列表网址中的查询参数相同；空表示全部"
+    )
+    row_count = models.PositiveIntegerField("导出行数")
+
+    class Meta:
+        verbose_name = "导出记录"
+        verbose_name_plural = "导出记录"
+        ordering = ["-exported_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.exported_at:%Y-%m-%d %H:%M} 导出{self.row_count}行"

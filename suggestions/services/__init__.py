@@ -1,0 +1,64 @@
+"""Every transition of an item's life (DESIGN §3), one function each, by stage.
+
+Each service is keyword-only and atomic: it locks the item, refuses a stale version,
+checks who may act and from which state, changes the records, writes the timeline event
+and leaves a history row with the actor. A refusal raises ValidationError with a Chinese
+message and changes nothing. Views, the API, the admin, imports and commands all call these
+as `services.<name>`.
+
+    _steps.py       the shared steps: _lock with the version check, refusals, ItemState,
+                    _save (version, timeline event, history)
+    rules.py        one _check_* per action, ACTION_CHECKS and available_actions: what
+                    the services enforce and what the pages and the API offer
+    intake.py       register, edit, void
+    assignment.py   assign, re-assign, acknowledge, return and extension requests
+    reply.py        co-handling opinions, replies and the outcome ledger
+    feedback.py     the deputy's rating, closing
+    supervision.py  follow-up records, re-checks, key supervision
+"""
+
+from suggestions.services._steps import ItemState as ItemState
+from suggestions.services._steps import VersionConflict
+from suggestions.services._steps import version_conflict as version_conflict
+from suggestions.services.assignment import (
+    assignment_acknowledge,
+    extension_decide,
+    extension_request,
+    return_decide,
+    return_request,
+    suggestion_assign,
+    suggestion_reassign,
+)
+from suggestions.services.feedback import feedback_record, suggestion_close
+from suggestions.services.intake import EDITABLE_FIELDS as EDITABLE_FIELDS
+from suggestions.services.intake import (
+    suggestion_create,
+    suggestion_update,
+    suggestion_void,
+)
+from suggestions.services.intake import validate_suggestion_fields as validate_suggestion_fields
+from suggestions.services.reply import co_opinion_submit, reply_submit
+from suggestions.services.rules import ACTION_CHECKS as ACTION_CHECKS
+from suggestions.services.rules import available_actions as available_actions
+from suggestions.services.rules import follow_up_kinds as follow_up_kinds
+from suggestions.services.supervision import follow_up_record, suggestion_set_key_supervision
+
+__all__ = [
+    "VersionConflict",
+    "assignment_acknowledge",
+    "co_opinion_submit",
+    "extension_decide",
+    "extension_request",
+    "feedback_record",
+    "follow_up_record",
+    "reply_submit",
+    "return_decide",
+    "return_request",
+    "suggestion_assign",
+    "suggestion_close",
+    "suggestion_create",
+    "suggestion_reassign",
+    "suggestion_set_key_supervision",
+    "suggestion_update",
+    "suggestion_void",
+]

@@ -1,0 +1,108 @@
+"""The deputy's rating (满意 / 基本满意 close; 不满意 opens rework) and closing (办结)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from departments.models import User
+from suggestions.deadlines import add_months
+from suggestions.models import (
+    DeadlinePolicy,
+    Event,
+    Feedback,
+    Satisfaction,
+    Status,
+    Suggestion,
+)
+from suggestions.services._steps import (
+    _check_date,
+    _lock,
+    _refuse,
+    _save,
+    _save_record,
+    _state,
+    _today,
+)
+from suggestions.services.reply import _latest_record_date
+from suggestions.services.rules import _check_close, _check_feedback
+
+
+@transaction.atomic
+def feedback_record(
+    *,
+    suggestion: Suggestion,
+    actor: User,
+    satisfaction: str,
+    received_on: dt.date | None = None,
+    comment: str = "",
+    expected_version: int | None = None,
+    when: dt.datetime | None = None,
+) -> Feedback:
+    """The deputy's rating: 满意/基本满意 closes the item, 不满意 opens a rework round."""
+    s = _lock(suggestion, expected_version)
+    _check_feedback(_state(s, when), actor)
+    if satisfaction not in Satisfaction.values:
+        _refuse("请选择满意度（满意、基本满意、不满意）。", code="satisfaction")
+    reply = s.replies.order_by("-round").first()
+    today = _today(when)
+    received_on = received_on or today
+    _check_date(received_on, not_before=_latest_record_date(s), today=today, what="反馈日期")
+    if satisfaction == Satisfaction.UNSATISFIED and not comment.strip():
+        _refuse("代表不满意时，请记录代表的具体意见，以便承办单位重新办理。", code="comment")
+    feedback = _save_record(
+        Feedback(
+            suggestion=s,
+            reply=reply,
+            satisfaction=satisfaction,
+            comment=comment.strip(),
+            received_on=received_on,
+            created_by=actor,
+        ),
+        actor,
+    )
+    s.satisfaction = satisfaction
+    s.satisfaction_on = received_on
+    fields = ["status", "satisfaction", "satisfaction_on", "due_on"]
+    if satisfaction == Satisfaction.UNSATISFIED:
+        s.status = Status.REWORK
+        s.due_on = add_months(received_on, DeadlinePolicy.current().rework_months)
+        note = f"代表不满意，重新办理，期限{s.due_on:%Y-%m-%d}"
+    else:
+        s.status = Status.CLOSED
+        note = f"代表{feedback.get_satisfaction_display()}，办结"
+    _save(
+        s,
+        actor=actor,
+        fields=fields,
+        action=Event.Action.FEEDBACK,
+        when=when,
+        from_status=Status.REPLIED,
+        note=f"{note}。代表意见：{comment.strip()}" if comment.strip() else f"{note}。",
+    )
+    return feedback
+
+
+@transaction.atomic
+def suggestion_close(
+    *,
+    suggestion: Suggestion,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
+    when: dt.datetime | None = None,
+) -> Suggestion:
+    """办结 without a rating (e.g. the deputy did not answer); the rating closes otherwise."""
+    s = _lock(suggestion, expected_version)
+    _check_close(_state(s, when), actor)
+    s.status = Status.CLOSED
+    return _save(
+        s,
+        actor=actor,
+        fields=["status"],
+        action=Event.Action.CLOSE,
+        when=when,
+        from_status=Status.REPLIED,
+        note=note.strip() or "办结。",
+    )

@@ -1,0 +1,182 @@
+"""Co-handling opinions (会办意见) and the lead's reply (办复), with the outcome ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from departments.models import User
+from suggestions import asof
+from suggestions.models import (
+    Event,
+    FollowUp,
+    Outcome,
+    OutcomeChange,
+    Reply,
+    Status,
+    Suggestion,
+)
+from suggestions.services._steps import (
+    _check_date,
+    _lock,
+    _refuse,
+    _save,
+    _save_record,
+    _state,
+    _today,
+)
+from suggestions.services.rules import _check_co_opinion, _check_reply
+
+
+@transaction.atomic
+def co_opinion_submit(
+    *,
+    suggestion: Suggestion,
+    actor: User,
+    opinion: str,
+    expected_version: int | None = None,
+    when: dt.datetime | None = None,
+) -> Suggestion:
+    s = _lock(suggestion, expected_version)
+    assignment = _check_co_opinion(_state(s, when), actor)
+    if not opinion.strip():
+        _refuse("请填写会办意见。", code="opinion")
+    now = when or timezone.now()
+    assignment.opinion = opinion.strip()
+    assignment.opinion_on = timezone.localdate(now)
+    assignment.opinion_by = actor
+    fields = ["opinion", "opinion_on", "opinion_by"]
+    if not assignment.acknowledged_at:
+        # Writing the opinion shows the department has the item: it counts as signing for it.
+        assignment.acknowledged_at = now
+        assignment.acknowledged_by = actor
+        fields += ["acknowledged_at", "acknowledged_by"]
+    _save_record(assignment, actor, update_fields=fields)
+    return _save(
+        s,
+        actor=actor,
+        fields=[],
+        action=Event.Action.CO_OPINION,
+        when=when,
+        note=f"{assignment.department}会办意见：{assignment.opinion}",
+    )
+
+
+def _latest_record_date(s: Suggestion) -> dt.date | None:
+    """The date of the item's latest reply, feedback or outcome change."""
+    dates = [
+        s.replies.aggregate(d=Max("replied_on"))["d"],
+        s.feedbacks.aggregate(d=Max("received_on"))["d"],
+        s.outcome_changes.aggregate(d=Max("effective_on"))["d"],
+    ]
+    dates = [d for d in dates if d]
+    return max(dates) if dates else None
+
+
+def _due_on(s: Suggestion, day: dt.date) -> dt.date | None:
+    """The reply due date in force on `day`, by the reports' own rule (suggestions.asof)."""
+    return (
+        Suggestion.objects.filter(pk=s.pk)
+        .annotate(due=asof.due_on(day))
+        .values_list("due", flat=True)
+        .get()
+    )
+
+
+def _record_outcome(
+    s: Suggestion,
+    *,
+    to_outcome: str,
+    effective_on: dt.date,
+    actor: User,
+    reply: Reply | None = None,
+    follow_up: FollowUp | None = None,
+    evidence: str = "",
+) -> OutcomeChange:
+    change = OutcomeChange.objects.create(
+        suggestion=s,
+        source=OutcomeChange.Source.REPLY if reply else OutcomeChange.Source.RECHECK,
+        from_outcome=s.outcome,
+        to_outcome=to_outcome,
+        effective_on=effective_on,
+        reply=reply,
+        follow_up=follow_up,
+        evidence=evidence,
+        created_by=actor,
+    )
+    s.outcome = to_outcome
+    s.outcome_on = effective_on
+    return change
+
+
+@transaction.atomic
+def reply_submit(
+    *,
+    suggestion: Suggestion,
+    actor: User,
+    outcome: str,
+    text: str,
+    replied_on: dt.date | None = None,
+    letter: File | None = None,
+    letter_name: str = "",
+    contact_person: str = "",
+    contact_phone: str = "",
+    expected_version: int | None = None,
+    when: dt.datetime | None = None,
+) -> Reply:
+    """办复: only the lead replies to the deputy, after the co-handling opinions are in."""
+    s = _lock(suggestion, expected_version)
+    assignment = _check_reply(_state(s, when), actor)
+    if outcome not in Outcome.values:
+        _refuse("请选择办理结果（已经解决、正在解决、计划解决、留作参考）。", code="outcome")
+    if not text.strip():
+        _refuse("请填写答复内容。", code="text")
+    today = _today(when)
+    replied_on = replied_on or today
+    last = s.replies.order_by("-round").first()
+    # A rework reply answers the 不满意 feedback and follows any re-check: it cannot be
+    # dated before them, or the outcome ledger would be out of order.
+    _check_date(
+        replied_on,
+        not_before=_latest_record_date(s) or assignment.assigned_on,
+        today=today,
+        what="答复日期",
+    )
+    reply = Reply(
+        suggestion=s,
+        round=(last.round + 1) if last else 1,
+        department=assignment.department,
+        outcome=outcome,
+        text=text.strip(),
+        contact_person=contact_person.strip(),
+        contact_phone=contact_phone.strip(),
+        replied_on=replied_on,
+        created_by=actor,
+    )
+    if letter is not None:
+        reply.letter_name = letter_name or getattr(letter, "name", "") or "答复函"
+        reply.letter.save(reply.letter_name, letter, save=False)
+    _save_record(reply, actor)
+    _record_outcome(s, to_outcome=outcome, effective_on=replied_on, actor=actor, reply=reply)
+    from_status = s.status
+    s.status = Status.REPLIED
+    s.due_on = None
+    fields = ["status", "due_on", "outcome", "outcome_on"]
+    if s.first_replied_on is None:
+        s.first_replied_on = replied_on
+        s.first_reply_due_on = _due_on(s, replied_on)
+        fields += ["first_replied_on", "first_reply_due_on"]
+    _save(
+        s,
+        actor=actor,
+        fields=fields,
+        action=Event.Action.REPLY,
+        when=when,
+        from_status=from_status,
+        note=f"第{reply.round}轮答复，办理结果：{reply.get_outcome_display()}",
+    )
+    return reply

@@ -1,0 +1,254 @@
+"""Who may do what, when: one check per action over an ItemState.
+
+The services call these before changing anything; the pages and the API call
+`available_actions` to show only what the user may do now. One table, two readers."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from departments import roles
+from departments.models import Department, User
+from suggestions.models import (
+    Assignment,
+    ExtensionRequest,
+    FollowUp,
+    RequestStatus,
+    ReturnRequest,
+    Status,
+)
+from suggestions.services._steps import (
+    ItemState,
+    _held,
+    _refuse,
+    _require_not_voided,
+    _require_office,
+    _require_status,
+)
+
+
+def _check_update(state: ItemState, actor: User) -> None:
+    _require_office(actor, "修改建议")
+    _require_not_voided(state, "修改")
+    if state.suggestion.status == Status.CLOSED:
+        _refuse("已办结的建议不能修改。", code="state")
+
+
+def _check_assign(state: ItemState, actor: User) -> None:
+    _require_office(actor, "交办建议")
+    _require_status(state.suggestion, [Status.DRAFT], "交办")
+
+
+def _check_reassign(state: ItemState, actor: User) -> None:
+    _require_office(actor, "重新交办")
+    _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "重新交办")
+
+
+def _check_acknowledge(state: ItemState, actor: User) -> Assignment:
+    assignment = _held(state, actor, None, "签收")
+    if assignment.acknowledged_at:
+        when = timezone.localtime(assignment.acknowledged_at)
+        _refuse(f"{assignment.department}已于{when:%Y-%m-%d}签收，无需重复签收。", code="state")
+    is_lead = assignment.role == Assignment.Role.LEAD
+    allowed = [Status.ASSIGNED] if is_lead else [Status.ASSIGNED, Status.IN_PROGRESS]
+    _require_status(state.suggestion, allowed, "签收")
+    return assignment
+
+
+def _check_return_request(state: ItemState, actor: User) -> Assignment:
+    assignment = _held(state, actor, Assignment.Role.LEAD, "申请退办")
+    _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "申请退办")
+    ends = assignment.return_window_ends_on
+    if ends and state.today > ends:
+        _refuse(
+            f"退办申请须在交办后规定工作日内提出（截止{ends:%Y-%m-%d}），已超过期限。",
+            code="deadline",
+        )
+    if state.pending_returns:
+        _refuse("已有一份退办申请正在审批，请等待区政府办公室处理。", code="state")
+    return assignment
+
+
+def _require_pending(request: ReturnRequest | ExtensionRequest, what: str) -> None:
+    """A request is decided once."""
+    if request.status != RequestStatus.PENDING:
+        _refuse(f"该{what}申请已处理（{request.get_status_display()}）。", code="state")
+
+
+def _require_held(request: ReturnRequest | ExtensionRequest, what: str) -> None:
+    """A request lapses with its assignment when the item is re-assigned."""
+    if not request.assignment.is_active:
+        _refuse(f"该建议已重新交办，原单位的{what}申请不再适用。", code="state")
+
+
+def _check_return_decide(
+    state: ItemState,
+    actor: User,
+    request: ReturnRequest | None = None,
+    approve: bool = False,
+) -> None:
+    """Without a request: is there one to decide (the page's question). With one: may this
+    actor decide it now, this way."""
+    _require_office(actor, "审批退办申请")
+    if request is None:
+        if not state.pending_returns:
+            _refuse("没有待审批的退办申请。", code="state")
+        return
+    _require_pending(request, "退办")
+    _require_held(request, "退办")
+    if approve:
+        _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "同意退办")
+
+
+def _check_co_opinion(state: ItemState, actor: User) -> Assignment:
+    assignment = _held(state, actor, Assignment.Role.CO, "提交会办意见")
+    _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "提交会办意见")
+    return assignment
+
+
+def _check_reply(state: ItemState, actor: User) -> Assignment:
+    assignment = _held(state, actor, Assignment.Role.LEAD, "答复代表")
+    if state.suggestion.status == Status.ASSIGNED:
+        _refuse("请先签收该建议，再答复代表。", code="state")
+    _require_status(state.suggestion, [Status.IN_PROGRESS, Status.REWORK], "答复代表")
+    if not state.has_reply:
+        missing = [
+            a.department.name
+            for a in state.assignments
+            if a.role == Assignment.Role.CO and not a.opinion
+        ]
+        if missing:
+            _refuse(
+                f"会办单位{'、'.join(missing)}尚未提交会办意见，主办单位须在收到会办意见后答复。",
+                code="co_opinion",
+            )
+    return assignment
+
+
+def _check_feedback(state: ItemState, actor: User) -> None:
+    _require_office(actor, "登记代表反馈意见")
+    _require_status(state.suggestion, [Status.REPLIED], "登记代表反馈")
+
+
+def _check_extension_request(state: ItemState, actor: User) -> Assignment:
+    assignment = _held(state, actor, Assignment.Role.LEAD, "申请延期")
+    _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "申请延期")
+    if state.pending_extensions:
+        _refuse("已有一份延期申请正在审批，请等待区政府办公室处理。", code="state")
+    return assignment
+
+
+def _check_extension_decide(
+    state: ItemState,
+    actor: User,
+    request: ExtensionRequest | None = None,
+    approve: bool = False,
+) -> None:
+    """As _check_return_decide; a refusal needs no particular state, an approval does."""
+    _require_office(actor, "审批延期申请")
+    if request is None:
+        if not state.pending_extensions:
+            _refuse("没有待审批的延期申请。", code="state")
+        return
+    _require_pending(request, "延期")
+    if approve:
+        _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "同意延期")
+        _require_held(request, "延期")
+
+
+# Which follow-up kinds each role records.
+HANDLER_FOLLOW_UPS = (FollowUp.Kind.VISIT, FollowUp.Kind.CALLBACK, FollowUp.Kind.MEETING)
+
+
+SUPERVISOR_FOLLOW_UPS = (
+    FollowUp.Kind.SUPERVISION,
+    FollowUp.Kind.SPOT_CHECK,
+    FollowUp.Kind.RECHECK,
+    FollowUp.Kind.VISIT,
+    FollowUp.Kind.CALLBACK,
+)
+
+
+def follow_up_kinds(actor: User) -> tuple[str, ...]:
+    if roles.is_office(actor):
+        return tuple(FollowUp.Kind.values)
+    if roles.is_supervisor(actor):
+        return SUPERVISOR_FOLLOW_UPS
+    if roles.is_handler(actor):
+        return HANDLER_FOLLOW_UPS
+    return ()
+
+
+def _check_follow_up(state: ItemState, actor: User, kind: str | None = None) -> Department | None:
+    """Who may record a follow-up (of `kind`, when given); returns the acting department."""
+    label = FollowUp.Kind(kind).label if kind else "跟踪"
+    department = None
+    if roles.is_office(actor):
+        pass
+    elif roles.is_supervisor(actor):
+        if kind and kind not in SUPERVISOR_FOLLOW_UPS:
+            _refuse(f"督查室不能登记“{label}”记录。", code="permission")
+    elif roles.is_handler(actor):
+        department = _held(state, actor, None, f"登记{label}记录").department
+        if kind and kind not in HANDLER_FOLLOW_UPS:
+            _refuse(f"承办单位不能登记“{label}”记录。", code="permission")
+    else:
+        _refuse("您没有登记跟踪记录的权限。", code="permission")
+    _require_not_voided(state, "登记跟踪记录")
+    if state.suggestion.status == Status.DRAFT:
+        _refuse("建议尚未交办，不能登记跟踪记录。", code="state")
+    return department
+
+
+def _check_key_supervision(state: ItemState, actor: User) -> None:
+    if not (roles.is_office(actor) or roles.is_supervisor(actor)):
+        _refuse("只有区政府办公室或督查室可以设置重点督办。", code="permission")
+    _require_not_voided(state, "设为重点督办")
+    if state.suggestion.status == Status.DRAFT:
+        _refuse("建议尚未交办，不能设为重点督办。", code="state")
+
+
+def _check_close(state: ItemState, actor: User) -> None:
+    _require_office(actor, "办结建议")
+    _require_status(state.suggestion, [Status.REPLIED], "办结")
+
+
+def _check_void(state: ItemState, actor: User) -> None:
+    _require_office(actor, "作废建议")
+    _require_not_voided(state, "再次作废")
+
+
+ACTION_CHECKS = {
+    "update": _check_update,
+    "assign": _check_assign,
+    "reassign": _check_reassign,
+    "acknowledge": _check_acknowledge,
+    "return_request": _check_return_request,
+    "return_decide": _check_return_decide,
+    "co_opinion": _check_co_opinion,
+    "reply": _check_reply,
+    "feedback": _check_feedback,
+    "extension_request": _check_extension_request,
+    "extension_decide": _check_extension_decide,
+    "follow_up": _check_follow_up,
+    "key_supervision": _check_key_supervision,
+    "close": _check_close,
+    "void": _check_void,
+}
+
+
+def available_actions(state: ItemState, actor: User) -> dict[str, str]:
+    """Each action name mapped to "" when the actor may take it now, else the reason not.
+
+    Pages show the allowed ones; the reasons help explain a missing button.
+    """
+    result = {}
+    for name, check in ACTION_CHECKS.items():
+        try:
+            check(state, actor)
+        except ValidationError as refusal:
+            result[name] = refusal.messages[0]
+        else:
+            result[name] = ""
+    return result

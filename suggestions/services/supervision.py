@@ -1,0 +1,134 @@
+"""Follow-up records (走访、回访、面商、督办、抽查、跟踪复查) and key supervision (重点督办)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from departments.models import User
+from suggestions.models import (
+    Event,
+    FollowUp,
+    Outcome,
+    Status,
+    Suggestion,
+)
+from suggestions.services._steps import (
+    _check_date,
+    _lock,
+    _refuse,
+    _require_status,
+    _save,
+    _save_record,
+    _state,
+    _today,
+)
+from suggestions.services.reply import _record_outcome
+from suggestions.services.rules import _check_follow_up, _check_key_supervision
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    suggestion: Suggestion,
+    actor: User,
+    kind: str,
+    findings: str,
+    happened_on: dt.date | None = None,
+    participants: str = "",
+    consistent_with_reply: bool | None = None,
+    new_outcome: str = "",
+    expected_version: int | None = None,
+    when: dt.datetime | None = None,
+) -> FollowUp:
+    """走访、回访、面商、督办、抽查、跟踪复查. A re-check may change the outcome, with evidence."""
+    s = _lock(suggestion, expected_version)
+    if kind not in FollowUp.Kind.values:
+        _refuse("跟踪方式不正确。", code="kind")
+    label = FollowUp.Kind(kind).label
+    department = _check_follow_up(_state(s, when), actor, kind)
+    if kind in (FollowUp.Kind.SPOT_CHECK, FollowUp.Kind.RECHECK) and not s.outcome:
+        _refuse(f"建议尚未办复，不能{label}。", code="state")
+    if not findings.strip():
+        _refuse("请填写情况与结论。", code="findings")
+    if new_outcome:
+        if kind != FollowUp.Kind.RECHECK:
+            _refuse("只有跟踪复查可以变更办理结果。", code="outcome")
+        if new_outcome not in Outcome.values:
+            _refuse("办理结果不正确。", code="outcome")
+        if new_outcome == s.outcome:
+            _refuse(f"办理结果已是“{s.get_outcome_display()}”，无需变更。", code="outcome")
+        _require_status(s, [Status.REPLIED, Status.CLOSED], "变更办理结果")
+    today = _today(when)
+    happened_on = happened_on or today
+    _check_date(happened_on, not_before=s.assigned_on, today=today, what="跟踪日期")
+    if new_outcome:
+        last = (
+            s.outcome_changes.order_by("-effective_on")
+            .values_list("effective_on", flat=True)
+            .first()
+        )
+        if last and happened_on < last:
+            _refuse(f"复查日期不能早于最近一次办理结果的日期（{last:%Y-%m-%d}）。", code="date")
+    follow_up = _save_record(
+        FollowUp(
+            suggestion=s,
+            kind=kind,
+            happened_on=happened_on,
+            department=department,
+            participants=participants.strip(),
+            findings=findings.strip(),
+            consistent_with_reply=consistent_with_reply,
+            created_by=actor,
+        ),
+        actor,
+    )
+    fields: list[str] = []
+    action = Event.Action.FOLLOW_UP
+    note = f"{label}：{follow_up.findings}"
+    if new_outcome:
+        change = _record_outcome(
+            s,
+            to_outcome=new_outcome,
+            effective_on=happened_on,
+            actor=actor,
+            follow_up=follow_up,
+            evidence=follow_up.findings,
+        )
+        fields += ["outcome", "outcome_on"]
+        action = Event.Action.RECHECK
+        note = (
+            f"跟踪复查，办理结果由“{change.get_from_outcome_display()}”变更为"
+            f"“{change.get_to_outcome_display()}”：{follow_up.findings}"
+        )
+    _save(s, actor=actor, fields=fields, action=action, when=when, note=note, department=department)
+    return follow_up
+
+
+@transaction.atomic
+def suggestion_set_key_supervision(
+    *,
+    suggestion: Suggestion,
+    actor: User,
+    key_supervision: bool,
+    note: str = "",
+    expected_version: int | None = None,
+    when: dt.datetime | None = None,
+) -> Suggestion:
+    s = _lock(suggestion, expected_version)
+    _check_key_supervision(_state(s, when), actor)
+    if s.key_supervision == key_supervision:
+        _refuse(
+            "该建议已是重点督办件。" if key_supervision else "该建议不是重点督办件。", code="state"
+        )
+    s.key_supervision = key_supervision
+    text = "列为重点督办" if key_supervision else "取消重点督办"
+    return _save(
+        s,
+        actor=actor,
+        fields=["key_supervision"],
+        action=Event.Action.KEY_SUPERVISION,
+        when=when,
+        note=f"{text}。{note.strip()}" if note.strip() else f"{text}。",
+    )
