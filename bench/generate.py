@@ -184,8 +184,13 @@ def generate(n: int, year: int, community_share: float, seed: int) -> dict[str, 
                     status=(Status.REPLIED if replied_on else Status.IN_PROGRESS),
                     assigned_on=assigned,
                     reply_due_on=due,
+                    # Both leads of a re-assigned item carry the same due date here, so the
+                    # due date took effect on the first assignment, and was in force on
+                    # the reply's date.
+                    reply_due_from=assigned,
                     due_on=None if replied_on else due,
                     first_replied_on=replied_on,
+                    first_reply_due_on=due if replied_on else None,
                     outcome=outcome,
                     satisfaction=rating,
                     created_by=user,
