@@ -25,9 +25,36 @@ class Action:
     style: str = ""
 
 
-def _pending(state, kind):
-    items = state.pending_returns if kind == "return" else state.pending_extensions
-    return items[0]
+def _calls(service: Callable[..., Any], *fields: str, **extra: Callable[[dict, Any], Any]):
+    """A `perform` that passes the item, the actor, the version read and the named form
+    fields to `service`; `extra` computes the arguments that are not plain fields."""
+
+    def perform(*, suggestion, actor, data, state):
+        return service(
+            suggestion=suggestion,
+            actor=actor,
+            expected_version=data["version"],
+            **{f: data[f] for f in fields},
+            **{name: compute(data, state) for name, compute in extra.items()},
+        )
+
+    return perform
+
+
+def _decides(service: Callable[..., Any], kind: str, *fields: str):
+    """A `perform` deciding the item's pending return or extension request."""
+
+    def perform(*, suggestion, actor, data, state):
+        pending = state.pending_returns if kind == "return" else state.pending_extensions
+        return service(
+            request=pending[0],
+            actor=actor,
+            approve=data["decision"] == "approve",
+            expected_version=data["version"],
+            **{f: data[f] for f in fields},
+        )
+
+    return perform
 
 
 def _perform_update(*, suggestion, actor, data, state):
@@ -40,6 +67,10 @@ def _perform_update(*, suggestion, actor, data, state):
         **({"year": data["year"]} if data.get("year") else {}),
         **({"number": data["number"]} if data.get("number") else {}),
     )
+
+
+def _letter_name(data, state) -> str:
+    return data["letter"].name if data["letter"] else ""
 
 
 ACTIONS: dict[str, Action] = {
@@ -57,14 +88,7 @@ ACTIONS: dict[str, Action] = {
             "assign",
             "交办",
             forms.AssignForm,
-            lambda *, suggestion, actor, data, state: services.suggestion_assign(
-                suggestion=suggestion,
-                actor=actor,
-                lead=data["lead"],
-                co_departments=data["co_departments"],
-                assigned_on=data["assigned_on"],
-                expected_version=data["version"],
-            ),
+            _calls(services.suggestion_assign, "lead", "co_departments", "assigned_on"),
             "已交办。",
             "assigned_on",
             style="primary",
@@ -73,15 +97,7 @@ ACTIONS: dict[str, Action] = {
             "reassign",
             "重新交办",
             forms.ReassignForm,
-            lambda *, suggestion, actor, data, state: services.suggestion_reassign(
-                suggestion=suggestion,
-                actor=actor,
-                lead=data["lead"],
-                co_departments=data["co_departments"],
-                assigned_on=data["assigned_on"],
-                reason=data["reason"],
-                expected_version=data["version"],
-            ),
+            _calls(services.suggestion_reassign, "lead", "co_departments", "assigned_on", "reason"),
             "已重新交办。",
             "assigned_on",
         ),
@@ -89,9 +105,7 @@ ACTIONS: dict[str, Action] = {
             "acknowledge",
             "签收",
             forms.AcknowledgeForm,
-            lambda *, suggestion, actor, data, state: services.assignment_acknowledge(
-                suggestion=suggestion, actor=actor, expected_version=data["version"]
-            ),
+            _calls(services.assignment_acknowledge),
             "已签收。",
             style="primary",
         ),
@@ -99,12 +113,7 @@ ACTIONS: dict[str, Action] = {
             "co_opinion",
             "提交会办意见",
             forms.CoOpinionForm,
-            lambda *, suggestion, actor, data, state: services.co_opinion_submit(
-                suggestion=suggestion,
-                actor=actor,
-                opinion=data["opinion"],
-                expected_version=data["version"],
-            ),
+            _calls(services.co_opinion_submit, "opinion"),
             "会办意见已提交主办单位。",
             style="primary",
         ),
@@ -112,17 +121,15 @@ ACTIONS: dict[str, Action] = {
             "reply",
             "答复代表",
             forms.ReplyForm,
-            lambda *, suggestion, actor, data, state: services.reply_submit(
-                suggestion=suggestion,
-                actor=actor,
-                outcome=data["outcome"],
-                text=data["text"],
-                replied_on=data["replied_on"],
-                letter=data["letter"],
-                letter_name=data["letter"].name if data["letter"] else "",
-                contact_person=data["contact_person"],
-                contact_phone=data["contact_phone"],
-                expected_version=data["version"],
+            _calls(
+                services.reply_submit,
+                "outcome",
+                "text",
+                "replied_on",
+                "letter",
+                "contact_person",
+                "contact_phone",
+                letter_name=_letter_name,
             ),
             "已答复代表。",
             "replied_on",
@@ -133,28 +140,14 @@ ACTIONS: dict[str, Action] = {
             "return_request",
             "申请退办",
             forms.ReturnRequestForm,
-            lambda *, suggestion, actor, data, state: services.return_request(
-                suggestion=suggestion,
-                actor=actor,
-                reason=data["reason"],
-                suggested_department=data["suggested_department"],
-                expected_version=data["version"],
-            ),
+            _calls(services.return_request, "reason", "suggested_department"),
             "退办申请已提交，请等待区政府办公室审批。",
         ),
         Action(
             "return_decide",
             "审批退办申请",
             forms.ReturnDecideForm,
-            lambda *, suggestion, actor, data, state: services.return_decide(
-                request=_pending(state, "return"),
-                actor=actor,
-                approve=data["decision"] == "approve",
-                note=data["note"],
-                lead=data["lead"],
-                co_departments=data["co_departments"],
-                expected_version=data["version"],
-            ),
+            _decides(services.return_decide, "return", "note", "lead", "co_departments"),
             "退办申请已审批。",
             style="primary",
         ),
@@ -162,13 +155,7 @@ ACTIONS: dict[str, Action] = {
             "extension_request",
             "申请延期",
             forms.ExtensionRequestForm,
-            lambda *, suggestion, actor, data, state: services.extension_request(
-                suggestion=suggestion,
-                actor=actor,
-                requested_due_on=data["requested_due_on"],
-                reason=data["reason"],
-                expected_version=data["version"],
-            ),
+            _calls(services.extension_request, "requested_due_on", "reason"),
             "延期申请已提交，请等待区政府办公室审批。",
             "requested_due_on",
         ),
@@ -176,13 +163,7 @@ ACTIONS: dict[str, Action] = {
             "extension_decide",
             "审批延期申请",
             forms.ExtensionDecideForm,
-            lambda *, suggestion, actor, data, state: services.extension_decide(
-                request=_pending(state, "extension"),
-                actor=actor,
-                approve=data["decision"] == "approve",
-                note=data["note"],
-                expected_version=data["version"],
-            ),
+            _decides(services.extension_decide, "extension", "note"),
             "延期申请已审批。",
             style="primary",
         ),
@@ -190,14 +171,7 @@ ACTIONS: dict[str, Action] = {
             "feedback",
             "登记代表意见",
             forms.FeedbackForm,
-            lambda *, suggestion, actor, data, state: services.feedback_record(
-                suggestion=suggestion,
-                actor=actor,
-                satisfaction=data["satisfaction"],
-                received_on=data["received_on"],
-                comment=data["comment"],
-                expected_version=data["version"],
-            ),
+            _calls(services.feedback_record, "satisfaction", "received_on", "comment"),
             "已登记代表意见。",
             "received_on",
             style="primary",
@@ -206,16 +180,14 @@ ACTIONS: dict[str, Action] = {
             "follow_up",
             "登记跟踪记录",
             forms.FollowUpForm,
-            lambda *, suggestion, actor, data, state: services.follow_up_record(
-                suggestion=suggestion,
-                actor=actor,
-                kind=data["kind"],
-                happened_on=data["happened_on"],
-                participants=data["participants"],
-                findings=data["findings"],
-                consistent_with_reply=data["consistent_with_reply"],
-                new_outcome=data["new_outcome"],
-                expected_version=data["version"],
+            _calls(
+                services.follow_up_record,
+                "kind",
+                "happened_on",
+                "participants",
+                "findings",
+                "consistent_with_reply",
+                "new_outcome",
             ),
             "跟踪记录已保存。",
             "happened_on",
@@ -224,37 +196,21 @@ ACTIONS: dict[str, Action] = {
             "key_supervision",
             "重点督办",
             forms.KeySupervisionForm,
-            lambda *, suggestion, actor, data, state: services.suggestion_set_key_supervision(
-                suggestion=suggestion,
-                actor=actor,
-                key_supervision=data["key_supervision"],
-                note=data["note"],
-                expected_version=data["version"],
-            ),
+            _calls(services.suggestion_set_key_supervision, "key_supervision", "note"),
             "重点督办设置已保存。",
         ),
         Action(
             "close",
             "办结",
             forms.CloseForm,
-            lambda *, suggestion, actor, data, state: services.suggestion_close(
-                suggestion=suggestion,
-                actor=actor,
-                note=data["note"],
-                expected_version=data["version"],
-            ),
+            _calls(services.suggestion_close, "note"),
             "已办结。",
         ),
         Action(
             "void",
             "作废",
             forms.VoidForm,
-            lambda *, suggestion, actor, data, state: services.suggestion_void(
-                suggestion=suggestion,
-                actor=actor,
-                reason=data["reason"],
-                expected_version=data["version"],
-            ),
+            _calls(services.suggestion_void, "reason"),
             "已作废。该建议自今日起不计入统计。",
             style="danger",
         ),
