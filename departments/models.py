@@ -3,6 +3,23 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 
+def protected_fk(
+    to, verbose_name: str, *, optional: bool = False, related_name: str = "+", **kwargs
+) -> models.ForeignKey:
+    """A reference kept for the record: what it points at is deactivated, never deleted
+    (PROTECT). Optional references may be empty; `related_name="+"` unless a reverse
+    accessor is wanted (who did something, e.g. `created_by`, needs none)."""
+    kwargs.setdefault("null", optional)
+    kwargs.setdefault("blank", optional)
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        **kwargs,
+    )
+
+
 class Role(models.TextChoices):
     """The Django groups that carry each role (DESIGN §1)."""
 
@@ -28,8 +45,7 @@ class Department(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "承办单位"
-        verbose_name_plural = "承办单位"
+        verbose_name = verbose_name_plural = "承办单位"
         ordering = ["sort_order", "name"]
 
     def __str__(self):
@@ -39,20 +55,17 @@ class Department(models.Model):
 class User(AbstractUser):
     """A person who logs in. Handlers belong to exactly one department."""
 
-    department = models.ForeignKey(
+    department = protected_fk(
         Department,
-        verbose_name="所属承办单位",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        "所属承办单位",
+        optional=True,
         related_name="users",
         help_text="承办单位经办人必须选择所属单位；区政府办公室和督查室人员留空。",
     )
     phone = models.CharField("联系电话", max_length=30, blank=True)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = verbose_name_plural = "用户"
 
     def __str__(self):
         full = f"{self.last_name}{self.first_name}".strip()
@@ -111,8 +124,7 @@ class Deputy(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "人大代表"
-        verbose_name_plural = "人大代表"
+        verbose_name = verbose_name_plural = "人大代表"
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["name", "level"], name="deputy_unique_name_level"),
@@ -139,8 +151,7 @@ class CongressSession(models.Model):
     ends_on = models.DateField("闭幕日期")
 
     class Meta:
-        verbose_name = "人代会会议"
-        verbose_name_plural = "人代会会议"
+        verbose_name = verbose_name_plural = "人代会会议"
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(
@@ -165,8 +176,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
 
     class Meta:
-        verbose_name = "API令牌"
-        verbose_name_plural = "API令牌"
+        verbose_name = verbose_name_plural = "API令牌"
         ordering = ["-created_at"]
 
     def __str__(self):

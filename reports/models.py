@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from departments.models import Department
+from departments.models import Department, protected_fk
 from suggestions.models import Kind, Source
 
 
@@ -13,27 +13,17 @@ class IssuedReport(models.Model):
     year = models.PositiveIntegerField("年度")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     source = models.CharField("提出时间", max_length=10, choices=Source.choices, blank=True)
-    department = models.ForeignKey(
-        Department,
-        verbose_name="主办单位",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    department = protected_fk(Department, "主办单位", optional=True)
     as_of = models.DateField("截至日期")
     previous_as_of = models.DateField("比较日期", null=True, blank=True)
     # The JSON of DESIGN §7 plus the exact counts a later report compares with.
     figures = models.JSONField("统计数据")
     narrative = models.TextField("报告文字")
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="印发人", on_delete=models.PROTECT, related_name="+"
-    )
+    issued_by = protected_fk(settings.AUTH_USER_MODEL, "印发人")
     issued_at = models.DateTimeField("印发时间", auto_now_add=True)
 
     class Meta:
-        verbose_name = "已印发报告"
-        verbose_name_plural = "已印发报告"
+        verbose_name = verbose_name_plural = "已印发报告"
         ordering = ["-as_of", "-issued_at"]
         indexes = [models.Index(fields=["year", "kind", "as_of"], name="issued_scope_date")]
 

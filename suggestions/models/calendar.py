@@ -21,8 +21,7 @@ class CalendarDay(models.Model):
     source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.MANUAL)
 
     class Meta:
-        verbose_name = "工作日历"
-        verbose_name_plural = "工作日历"
+        verbose_name = verbose_name_plural = "工作日历"
         ordering = ["date"]
 
     def __str__(self):
@@ -44,8 +43,7 @@ class DeadlinePolicy(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "期限规则"
-        verbose_name_plural = "期限规则"
+        verbose_name = verbose_name_plural = "期限规则"
 
     def __str__(self):
         return "期限规则"

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from departments.models import Department
+from departments.models import Department, protected_fk
 from suggestions.models.items import Suggestion
 
 
@@ -18,9 +18,7 @@ class Assignment(models.Model):
     suggestion = models.ForeignKey(
         Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="assignments"
     )
-    department = models.ForeignKey(
-        Department, verbose_name="承办单位", on_delete=models.PROTECT, related_name="assignments"
-    )
+    department = protected_fk(Department, "承办单位", related_name="assignments")
     role = models.CharField("承办方式", max_length=10, choices=Role.choices)
     assigned_on = models.DateField("交办日期")
     reply_due_on = models.DateField("办复期限", null=True, blank=True)
@@ -28,24 +26,10 @@ class Assignment(models.Model):
     opinion_due_on = models.DateField("会办意见期限", null=True, blank=True)
     return_window_ends_on = models.DateField("退办申请截止", null=True, blank=True)
     acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="签收人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    acknowledged_by = protected_fk(settings.AUTH_USER_MODEL, "签收人", optional=True)
     opinion = models.TextField("会办意见", blank=True)
     opinion_on = models.DateField("会办意见日期", null=True, blank=True)
-    opinion_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="会办意见提交人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    opinion_by = protected_fk(settings.AUTH_USER_MODEL, "会办意见提交人", optional=True)
     # A re-assignment (after an approved return) ends an assignment instead of deleting it,
     # so the item's history keeps who held it and when.
     is_active = models.BooleanField("有效", default=True)
@@ -54,8 +38,7 @@ class Assignment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "交办"
-        verbose_name_plural = "交办"
+        verbose_name = verbose_name_plural = "交办"
         ordering = ["suggestion_id", "role", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -94,23 +77,14 @@ class HandlingRequest(models.Model):
 
     reason = models.TextField("理由")
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = protected_fk(settings.AUTH_USER_MODEL, "申请人")
     status = models.CharField(
         "审批状态", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     # The day the decision took effect: an extension counts in reports dated on or after it.
     decided_on = models.DateField("审批日期", null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = protected_fk(settings.AUTH_USER_MODEL, "审批人", optional=True)
     decision_note = models.TextField("审批意见", blank=True)
 
     class Meta:
@@ -125,20 +99,12 @@ class ReturnRequest(HandlingRequest):
         Assignment, verbose_name="交办", on_delete=models.CASCADE, related_name="return_requests"
     )
     reason = models.TextField("退办理由")
-    suggested_department = models.ForeignKey(
-        Department,
-        verbose_name="建议改交单位",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    suggested_department = protected_fk(Department, "建议改交单位", optional=True)
 
     history = HistoricalRecords()
 
     class Meta(HandlingRequest.Meta):
-        verbose_name = "退办申请"
-        verbose_name_plural = "退办申请"
+        verbose_name = verbose_name_plural = "退办申请"
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment"],
@@ -166,8 +132,7 @@ class ExtensionRequest(HandlingRequest):
     history = HistoricalRecords()
 
     class Meta(HandlingRequest.Meta):
-        verbose_name = "延期申请"
-        verbose_name_plural = "延期申请"
+        verbose_name = verbose_name_plural = "延期申请"
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment"],

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F
 from simple_history.models import HistoricalRecords
 
-from departments.models import CongressSession, Deputy
+from departments.models import CongressSession, Deputy, protected_fk
 
 
 class Kind(models.TextChoices):
@@ -88,23 +88,11 @@ class Suggestion(models.Model):
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.SUGGESTION)
     source = models.CharField("提出时间", max_length=10, choices=Source.choices)
     number = models.PositiveIntegerField("编号", help_text="同一年度、同一类别内唯一")
-    session = models.ForeignKey(
-        CongressSession,
-        verbose_name="会议",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="suggestions",
-    )
+    session = protected_fk(CongressSession, "会议", optional=True, related_name="suggestions")
     title = models.CharField("标题", max_length=200)
     content = models.TextField("内容", blank=True)
     topic = models.CharField("主题分类", max_length=30, choices=Topic.choices, default=Topic.OTHER)
-    lead_deputy = models.ForeignKey(
-        Deputy,
-        verbose_name="领衔代表",
-        on_delete=models.PROTECT,
-        related_name="led_suggestions",
-    )
+    lead_deputy = protected_fk(Deputy, "领衔代表", related_name="led_suggestions")
     co_signers = models.ManyToManyField(
         Deputy, verbose_name="联名代表", blank=True, related_name="cosigned_suggestions"
     )
@@ -153,22 +141,14 @@ class Suggestion(models.Model):
     voided_on = models.DateField("作废日期", null=True, blank=True, editable=False)
     void_reason = models.TextField("作废理由", blank=True, editable=False)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        editable=False,
-    )
+    created_by = protected_fk(settings.AUTH_USER_MODEL, "登记人", null=True, editable=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = "代表建议"
-        verbose_name_plural = "代表建议"
+        verbose_name = verbose_name_plural = "代表建议"
         ordering = ["-year", "kind", "number"]
         constraints = [
             models.UniqueConstraint(

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from departments.models import Department
+from departments.models import Department, protected_fk
 from suggestions.models.items import Outcome, Satisfaction, Status, Suggestion
 
 
@@ -17,9 +17,7 @@ class Reply(models.Model):
         Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="replies"
     )
     round = models.PositiveSmallIntegerField("轮次")
-    department = models.ForeignKey(
-        Department, verbose_name="答复单位", on_delete=models.PROTECT, related_name="replies"
-    )
+    department = protected_fk(Department, "答复单位", related_name="replies")
     outcome = models.CharField("办理结果", max_length=20, choices=Outcome.choices)
     text = models.TextField("答复内容")
     letter = models.FileField("答复函", upload_to="letters/%Y/%m/", blank=True)
@@ -27,16 +25,13 @@ class Reply(models.Model):
     contact_person = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     replied_on = models.DateField("答复日期")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = protected_fk(settings.AUTH_USER_MODEL, "经办人")
     created_at = models.DateTimeField("填报时间", auto_now_add=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "办复"
-        verbose_name_plural = "办复"
+        verbose_name = verbose_name_plural = "办复"
         ordering = ["suggestion_id", "round"]
         constraints = [
             models.UniqueConstraint(fields=["suggestion", "round"], name="reply_unique_round"),
@@ -60,29 +55,19 @@ class FollowUp(models.Model):
     )
     kind = models.CharField("方式", max_length=20, choices=Kind.choices)
     happened_on = models.DateField("日期")
-    department = models.ForeignKey(
-        Department,
-        verbose_name="单位",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="follow_ups",
-    )
+    department = protected_fk(Department, "单位", optional=True, related_name="follow_ups")
     participants = models.CharField("参加人员", max_length=200, blank=True)
     findings = models.TextField("情况与结论")
     consistent_with_reply = models.BooleanField(
         "与办理结果相符", null=True, blank=True, help_text="抽查、复查时填写"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = protected_fk(settings.AUTH_USER_MODEL, "记录人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "跟踪记录"
-        verbose_name_plural = "跟踪记录"
+        verbose_name = verbose_name_plural = "跟踪记录"
         ordering = ["suggestion_id", "happened_on", "id"]
         indexes = [models.Index(fields=["kind", "happened_on"], name="followup_kind_date")]
 
@@ -117,14 +102,11 @@ class OutcomeChange(models.Model):
         FollowUp, on_delete=models.CASCADE, null=True, blank=True, related_name="outcome_change"
     )
     evidence = models.TextField("依据", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = protected_fk(settings.AUTH_USER_MODEL, "记录人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
-        verbose_name = "办理结果变更"
-        verbose_name_plural = "办理结果变更"
+        verbose_name = verbose_name_plural = "办理结果变更"
         ordering = ["suggestion_id", "effective_on", "id"]
         constraints = [
             models.CheckConstraint(
@@ -153,16 +135,13 @@ class Feedback(models.Model):
     satisfaction = models.CharField("满意度", max_length=20, choices=Satisfaction.choices)
     comment = models.TextField("代表意见", blank=True)
     received_on = models.DateField("反馈日期")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = protected_fk(settings.AUTH_USER_MODEL, "记录人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "代表反馈"
-        verbose_name_plural = "代表反馈"
+        verbose_name = verbose_name_plural = "代表反馈"
         ordering = ["suggestion_id", "received_on", "id"]
         constraints = [
             models.UniqueConstraint(fields=["reply"], name="feedback_once_per_reply"),
@@ -203,25 +182,15 @@ class Event(models.Model):
         Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="events"
     )
     action = models.CharField("操作", max_length=30, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
-    )
-    department = models.ForeignKey(
-        Department,
-        verbose_name="操作单位",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = protected_fk(settings.AUTH_USER_MODEL, "操作人")
+    department = protected_fk(Department, "操作单位", optional=True)
     occurred_at = models.DateTimeField("时间")
     from_status = models.CharField("原状态", max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=20, choices=Status.choices, blank=True)
     note = models.TextField("说明", blank=True)
 
     class Meta:
-        verbose_name = "办理记录"
-        verbose_name_plural = "办理记录"
+        verbose_name = verbose_name_plural = "办理记录"
         ordering = ["suggestion_id", "occurred_at", "id"]
         indexes = [models.Index(fields=["suggestion", "occurred_at"], name="event_sugg_time")]
 
@@ -232,9 +201,7 @@ class Event(models.Model):
 class ExportLog(models.Model):
     """One Excel export of the suggestion list: who, when, with which filter, how many rows."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT, related_name="+"
-    )
+    user = protected_fk(settings.AUTH_USER_MODEL, "导出人")
     exported_at = models.DateTimeField("导出时间", auto_now_add=True, db_index=True)
     query = models.TextField(
         "筛选条件", blank=True, help_text="与建议列表网址中的查询参数相同；空表示全部"
@@ -242,8 +209,7 @@ class ExportLog(models.Model):
     row_count = models.PositiveIntegerField("导出行数")
 
     class Meta:
-        verbose_name = "导出记录"
-        verbose_name_plural = "导出记录"
+        verbose_name = verbose_name_plural = "导出记录"
         ordering = ["-exported_at", "-id"]
 
     def __str__(self):
