@@ -49,25 +49,28 @@ class CongressSessionSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class ReferenceViewSet(viewsets.ModelViewSet):
+    """Reference data: every role reads, admins write."""
+
+    permission_classes = [ReadAllWriteAdmin]
+
+
 @extend_schema_view(list=extend_schema(summary="承办单位列表"))
-class DepartmentViewSet(viewsets.ModelViewSet):
+class DepartmentViewSet(ReferenceViewSet):
     queryset = Department.objects.order_by("sort_order", "name", "id")
     serializer_class = DepartmentSerializer
-    permission_classes = [ReadAllWriteAdmin]
     filterset_fields = ["kind", "is_active"]
 
 
 @extend_schema_view(list=extend_schema(summary="人大代表列表"))
-class DeputyViewSet(viewsets.ModelViewSet):
+class DeputyViewSet(ReferenceViewSet):
     queryset = Deputy.objects.order_by("name", "id")
     serializer_class = DeputySerializer
-    permission_classes = [ReadAllWriteAdmin]
     filterset_fields = ["level", "is_active"]
 
 
 @extend_schema_view(list=extend_schema(summary="人代会会议列表"))
-class CongressSessionViewSet(viewsets.ModelViewSet):
+class CongressSessionViewSet(ReferenceViewSet):
     queryset = CongressSession.objects.order_by("-starts_on", "id")
     serializer_class = CongressSessionSerializer
-    permission_classes = [ReadAllWriteAdmin]
     filterset_fields = ["year"]

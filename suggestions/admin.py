@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin import ReadOnlyAdmin, ReadOnlyInline
 from suggestions.deadlines import calendar_range
 from suggestions.models import (
     Assignment,
@@ -19,18 +20,6 @@ from suggestions.models import (
     Reply,
     Suggestion,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class AssignmentInline(ReadOnlyInline):
@@ -156,7 +145,7 @@ class DeadlinePolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
+class ExportLogAdmin(ReadOnlyAdmin):
     """Read-only: each Excel export of the suggestion list, written by the export view."""
 
     list_display = ["exported_at", "user", "row_count", "query"]
@@ -164,12 +153,3 @@ class ExportLogAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__last_name", "user__first_name", "query"]
     date_hierarchy = "exported_at"
     list_select_related = ["user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
