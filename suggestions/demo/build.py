@@ -175,34 +175,19 @@ def generated_titles(reserved: set[str]) -> Iterator[tuple[str, str, str]]:
 # One item's life
 
 
-def register(
-    demo: Demo,
-    *,
-    title,
-    department_topic,
-    kind,
-    source,
-    received_on,
-    number,
-    lead_deputy,
-    co_signers=(),
-    session=None,
-) -> Suggestion:
+def register(demo: Demo, *, title: str, received_on: dt.date, department_topic: str, **fields):
+    """登记 through the service, as the office would type it in (kind, source, number,
+    lead deputy, co-signers and session pass through)."""
     return services.suggestion_create(
         actor=demo.office,
         title=title,
-        lead_deputy=lead_deputy,
-        co_signers=co_signers,
         received_on=received_on,
-        kind=kind,
-        source=source,
         year=received_on.year,
-        number=number,
-        session=session,
         topic=department_topic,
         content=f"{title.removeprefix('关于').removesuffix('的建议')}，群众反映较多，"
         "建议相关部门统筹研究，加大工作力度，切实解决居民急难愁盼问题。",
         when=at(received_on, 9),
+        **fields,
     )
 
 

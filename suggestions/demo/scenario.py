@@ -154,30 +154,31 @@ def _unsatisfied_story(demo: Demo, s: Suggestion, lead) -> None:
         note="代表不满意，列为重点督办。",
         when=at(d(6, 21)),
     )
-    _follow_up(
-        s,
-        demo.supervisor,
-        FollowUp.Kind.SUPERVISION,
-        d(6, 26),
-        participants="区政府督查室、区人大代表工作室、区房管局",
-        findings="会同区人大代表工作室约谈承办部门，要求主动与代表沟通，定期通报进展。",
-    )
-    _follow_up(
-        s,
-        demo.handler(lead),
-        FollowUp.Kind.VISIT,
-        d(7, 5),
-        participants="区房管局分管领导、街道人大工委",
-        findings="上门走访代表，介绍旧改政策和征询进展。",
-    )
-    _follow_up(
-        s,
-        demo.handler(lead),
-        FollowUp.Kind.MEETING,
-        d(7, 12),
-        participants="区房管局、彭浦新村街道、代表",
-        findings="与代表面商，明确下一步工作时间节点。",
-    )
+    handler = demo.handler(lead)
+    for actor, kind, day, participants, findings in (
+        (
+            demo.supervisor,
+            FollowUp.Kind.SUPERVISION,
+            d(6, 26),
+            "区政府督查室、区人大代表工作室、区房管局",
+            "会同区人大代表工作室约谈承办部门，要求主动与代表沟通，定期通报进展。",
+        ),
+        (
+            handler,
+            FollowUp.Kind.VISIT,
+            d(7, 5),
+            "区房管局分管领导、街道人大工委",
+            "上门走访代表，介绍旧改政策和征询进展。",
+        ),
+        (
+            handler,
+            FollowUp.Kind.MEETING,
+            d(7, 12),
+            "区房管局、彭浦新村街道、代表",
+            "与代表面商，明确下一步工作时间节点。",
+        ),
+    ):
+        _follow_up(s, actor, kind, day, participants=participants, findings=findings)
     s.refresh_from_db()
     reply(demo, s, lead=lead, outcome=Outcome.FOR_REFERENCE, on=d(7, 15))
     feedback(
