@@ -131,6 +131,26 @@ def suggestion_assign(
     )
 
 
+def _file(
+    s: Suggestion,
+    request: ReturnRequest | ExtensionRequest,
+    *,
+    actor: User,
+    when: dt.datetime | None,
+    note: str,
+) -> ReturnRequest | ExtensionRequest:
+    """File a department's request on the item, with its timeline event."""
+    request.requested_by = actor
+    _save_record(request, actor)
+    action = (
+        Event.Action.RETURN_REQUEST
+        if isinstance(request, ReturnRequest)
+        else Event.Action.EXTENSION_REQUEST
+    )
+    _save(s, actor=actor, fields=[], action=action, when=when, note=note)
+    return request
+
+
 def _decide(
     request: ReturnRequest | ExtensionRequest,
     *,
@@ -279,24 +299,10 @@ def return_request(
     assignment = _check_return_request(_state(s, when), actor)
     if not reason.strip():
         _refuse("请填写退办理由。", code="reason")
-    request = _save_record(
-        ReturnRequest(
-            assignment=assignment,
-            reason=reason.strip(),
-            suggested_department=suggested_department,
-            requested_by=actor,
-        ),
-        actor,
+    request = ReturnRequest(
+        assignment=assignment, reason=reason.strip(), suggested_department=suggested_department
     )
-    _save(
-        s,
-        actor=actor,
-        fields=[],
-        action=Event.Action.RETURN_REQUEST,
-        when=when,
-        note=reason.strip(),
-    )
-    return request
+    return _file(s, request, actor=actor, when=when, note=reason.strip())
 
 
 @transaction.atomic
@@ -366,24 +372,11 @@ def extension_request(
         _refuse(f"申请延期的日期须晚于当前期限（{current:%Y-%m-%d}）。", code="date")
     if requested_due_on > limit:
         _refuse(f"延期最长至{limit:%Y-%m-%d}（原期限后不超过规定月数）。", code="date")
-    request = _save_record(
-        ExtensionRequest(
-            assignment=assignment,
-            reason=reason.strip(),
-            requested_due_on=requested_due_on,
-            requested_by=actor,
-        ),
-        actor,
+    request = ExtensionRequest(
+        assignment=assignment, reason=reason.strip(), requested_due_on=requested_due_on
     )
-    _save(
-        s,
-        actor=actor,
-        fields=[],
-        action=Event.Action.EXTENSION_REQUEST,
-        when=when,
-        note=f"申请延期至{requested_due_on:%Y-%m-%d}：{reason.strip()}",
-    )
-    return request
+    note = f"申请延期至{requested_due_on:%Y-%m-%d}：{reason.strip()}"
+    return _file(s, request, actor=actor, when=when, note=note)
 
 
 @transaction.atomic
