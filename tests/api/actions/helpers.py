@@ -7,7 +7,8 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from suggestions.models import Assignment, Event, Suggestion
-from tests.api.conftest import PDF, item_url
+from tests.api.conftest import item_url
+from tests.conftest import PDF
 
 
 def has_chinese(text: str) -> bool:

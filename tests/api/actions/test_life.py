@@ -8,7 +8,8 @@ from django.utils import timezone
 from suggestions.deadlines import add_months
 from suggestions.models import OutcomeChange, Reply
 from tests.api.actions.helpers import act, letter
-from tests.api.conftest import API, PDF, item_url
+from tests.api.conftest import API, item_url
+from tests.conftest import PDF
 from tests.factories import DeputyFactory
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from suggestions.models import Reply
 from tests.api.actions.helpers import act, has_chinese, letter, snapshot
-from tests.api.conftest import PDF, item_url
+from tests.api.conftest import item_url
+from tests.conftest import PDF
 
 
 def test_a_reply_dated_in_the_future_is_refused(clients, stages, co_handler):

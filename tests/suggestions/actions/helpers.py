@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from suggestions.models import Suggestion
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 # Django's (or DRF's) Chinese "This field is required." (这个字段/该字段是必填项。)
 REQUIRED = "字段是必填项。"
 

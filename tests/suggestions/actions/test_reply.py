@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from suggestions import services
 from suggestions.models import Assignment, Outcome, Reply, Satisfaction, Status
+from tests.conftest import PDF
 from tests.suggestions.actions.helpers import (
-    PDF,
     REQUIRED,
     action_url,
     detail_url,
