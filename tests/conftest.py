@@ -1,10 +1,14 @@
 import datetime as dt
 import zoneinfo
+from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 
+from departments.models import Department, User
 from suggestions import services
-from suggestions.models import Outcome, Satisfaction, Status
+from suggestions.deadlines import add_months
+from suggestions.models import Outcome, Satisfaction, Status, Suggestion
 from tests.factories import (
     DepartmentFactory,
     SuggestionFactory,
@@ -64,18 +68,23 @@ def other_handler(other_department):
 ASSIGNED_ON = dt.date(2024, 2, 1)
 
 
-class Journey:
-    """Moves an item to a given state through the services, as real users would."""
+@dataclass
+class Cast:
+    """Who moves an item along: the office and the handlers of the lead (区房管局) and co
+    (区建设管理委) departments."""
 
-    def __init__(self, office, lead_handler, co_handler, lead_department, co_department):
-        self.office = office
-        self.lead_handler = lead_handler
-        self.co_handler = co_handler
-        self.lead_department = lead_department
-        self.co_department = co_department
+    office: User
+    lead_handler: User
+    co_handler: User
+    lead_department: Department
+    co_department: Department
 
-    def draft(self, **kwargs):
+    def draft(self, **kwargs) -> Suggestion:
         return SuggestionFactory(**kwargs)
+
+
+class Journey(Cast):
+    """Moves an item to a given state through the services, as real users would."""
 
     def to(self, status: str, suggestion=None, *, with_co=True):
         if status == Status.VOIDED:
@@ -138,3 +147,82 @@ class Journey:
 @pytest.fixture
 def journey(office, lead_handler, co_handler, lead_department, co_department):
     return Journey(office, lead_handler, co_handler, lead_department, co_department)
+
+
+# A small, valid PDF: the letter validator checks the extension, the type and "%PDF-".
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+@dataclass
+class Stages(Cast):
+    """Builds an item at each stage through the services, dated today (no `when=`), so that
+    the return window (5 working days after assignment) is open and the dates that forms and
+    the API default to (today) are valid.
+
+    draft        registered, not assigned (handlers do not see it)
+    assigned     assigned to 区房管局 (lead) + 区建设管理委 (co); nobody has signed for it
+    in_progress  as assigned, and the lead signed for it; the co department has neither
+                 signed nor sent its opinion
+    ready        as in_progress, plus the co opinion: the lead may reply
+    replied      as ready, plus the lead's reply (计划解决), with a PDF letter unless
+                 `letter` is False
+    pending      as in_progress, plus a pending return request and a pending extension request
+    """
+
+    letter: bool = True
+
+    def assigned(self, **kwargs) -> Suggestion:
+        s = services.suggestion_assign(
+            suggestion=self.draft(**kwargs),
+            lead=self.lead_department,
+            co_departments=[self.co_department],
+            actor=self.office,
+        )
+        return Suggestion.objects.get(pk=s.pk)
+
+    def in_progress(self, **kwargs) -> Suggestion:
+        s = self.assigned(**kwargs)
+        services.assignment_acknowledge(suggestion=s, actor=self.lead_handler)
+        return Suggestion.objects.get(pk=s.pk)
+
+    def ready(self, **kwargs) -> Suggestion:
+        s = self.in_progress(**kwargs)
+        services.co_opinion_submit(suggestion=s, actor=self.co_handler, opinion="同意主办意见。")
+        return Suggestion.objects.get(pk=s.pk)
+
+    def replied(self, **kwargs) -> Suggestion:
+        s = self.ready(**kwargs)
+        letter = (
+            {"letter": ContentFile(PDF, name="dafuhan.pdf"), "letter_name": "dafuhan.pdf"}
+            if self.letter
+            else {}
+        )
+        services.reply_submit(
+            suggestion=s,
+            actor=self.lead_handler,
+            outcome=Outcome.PLANNED,
+            text="已列入明年计划。",
+            **letter,
+        )
+        return Suggestion.objects.get(pk=s.pk)
+
+    def pending(self, **kwargs) -> Suggestion:
+        s = self.in_progress(**kwargs)
+        services.return_request(suggestion=s, actor=self.lead_handler, reason="不属于本单位职责。")
+        services.extension_request(
+            suggestion=s,
+            actor=self.lead_handler,
+            requested_due_on=add_months(s.due_on, 1),
+            reason="需要协调多个部门。",
+        )
+        return Suggestion.objects.get(pk=s.pk)
+
+    def build(self, stage: str, **kwargs) -> Suggestion:
+        return getattr(self, stage)(**kwargs)
+
+
+@pytest.fixture
+def stages(office, lead_handler, co_handler, lead_department, co_department, settings, tmp_path):
+    """Items at each stage, dated today; the replied one's letter lands in a per-test folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return Stages(office, lead_handler, co_handler, lead_department, co_department)

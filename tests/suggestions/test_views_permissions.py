@@ -17,17 +17,14 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
 from suggestions import services, views
-from suggestions.deadlines import add_months
 from suggestions.models import Outcome, Reply, Status, Suggestion
+from tests.conftest import PDF
 from tests.factories import DeputyFactory, SuggestionFactory
 from tests.permission_table import ALL_ACTIONS, ALLOWED, STAGES, SUPERVISOR_REASONS
-
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 ROLES = ["anonymous", "office", "supervisor", "lead", "co", "other"]
 
@@ -66,63 +63,6 @@ def users(office, supervisor, lead_handler, co_handler, other_handler):
         "co": co_handler,
         "other": other_handler,
     }
-
-
-class Stages:
-    """Builds an item at each stage through the services, dated today."""
-
-    def __init__(self, office, lead_handler, co_handler, lead_department, co_department):
-        self.office = office
-        self.lead_handler = lead_handler
-        self.co_handler = co_handler
-        self.lead_department = lead_department
-        self.co_department = co_department
-
-    def draft(self) -> Suggestion:
-        return SuggestionFactory()
-
-    def in_progress(self) -> Suggestion:
-        s = services.suggestion_assign(
-            suggestion=SuggestionFactory(),
-            lead=self.lead_department,
-            co_departments=[self.co_department],
-            actor=self.office,
-        )
-        services.assignment_acknowledge(suggestion=s, actor=self.lead_handler)
-        return Suggestion.objects.get(pk=s.pk)
-
-    def replied(self) -> Suggestion:
-        s = self.in_progress()
-        services.co_opinion_submit(suggestion=s, actor=self.co_handler, opinion="同意主办意见。")
-        services.reply_submit(
-            suggestion=s,
-            actor=self.lead_handler,
-            outcome=Outcome.PLANNED,
-            text="已列入明年计划。",
-            letter=ContentFile(PDF, name="dafuhan.pdf"),
-            letter_name="dafuhan.pdf",
-        )
-        return Suggestion.objects.get(pk=s.pk)
-
-    def pending(self) -> Suggestion:
-        s = self.in_progress()
-        services.return_request(suggestion=s, actor=self.lead_handler, reason="不属于本单位职责。")
-        services.extension_request(
-            suggestion=s,
-            actor=self.lead_handler,
-            requested_due_on=add_months(s.due_on, 1),
-            reason="需要协调多个部门。",
-        )
-        return Suggestion.objects.get(pk=s.pk)
-
-    def build(self, stage: str) -> Suggestion:
-        return getattr(self, stage)()
-
-
-@pytest.fixture
-def stages(office, lead_handler, co_handler, lead_department, co_department, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return Stages(office, lead_handler, co_handler, lead_department, co_department)
 
 
 def login(client: Client, user) -> Client:
