@@ -96,6 +96,7 @@ SERVICES = [
     "suggestion_set_key_supervision",
     "suggestion_update",
     "suggestion_void",
+    "suggestions_bulk_create",
 ]
 
 # The decisions need a pending request, made by the lead handler on an assigned or
@@ -105,7 +106,8 @@ NEEDS_RETURN_REQUEST = {"return_decide:approve", "return_decide:reject"}
 NEEDS_EXTENSION_REQUEST = {"extension_decide:approve", "extension_decide:reject"}
 
 # (service, starting state, role) -> the item's status after the call.
-# For suggestion_create the status is the new item's; the existing item is untouched.
+# For suggestion_create and suggestions_bulk_create the status is the new item's; the
+# existing item is untouched.
 ALLOWED: dict[tuple[str, str, str], str] = {
     # 签收: the lead from 已交办 only (starts the handling); a co department while it has
     # not signed yet (in `in_progress` its opinion has already signed for it).
@@ -177,6 +179,14 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("suggestion_create", REWORK, OFFICE): DRAFT,
     ("suggestion_create", CLOSED, OFFICE): DRAFT,
     ("suggestion_create", VOIDED, OFFICE): DRAFT,
+    # 登记 in bulk (the import): the same.
+    ("suggestions_bulk_create", DRAFT, OFFICE): DRAFT,
+    ("suggestions_bulk_create", ASSIGNED, OFFICE): DRAFT,
+    ("suggestions_bulk_create", IN_PROGRESS, OFFICE): DRAFT,
+    ("suggestions_bulk_create", REPLIED, OFFICE): DRAFT,
+    ("suggestions_bulk_create", REWORK, OFFICE): DRAFT,
+    ("suggestions_bulk_create", CLOSED, OFFICE): DRAFT,
+    ("suggestions_bulk_create", VOIDED, OFFICE): DRAFT,
     # 重新交办: the office, 已交办 / 办理中.
     ("suggestion_reassign", ASSIGNED, OFFICE): ASSIGNED,
     ("suggestion_reassign", IN_PROGRESS, OFFICE): ASSIGNED,
@@ -397,6 +407,19 @@ def call(service: str, *, s, actor, role, request, ctx):
                 source=Source.RECESS,
                 when=when,
             )
+        case "suggestions_bulk_create":
+            return services.suggestions_bulk_create(
+                actor=actor,
+                items=[
+                    services.NewSuggestion(
+                        title="关于增设社区食堂的建议",
+                        lead_deputy=ctx["deputy"],
+                        received_on=dt.date(2024, 3, 15),
+                        source=Source.RECESS,
+                    )
+                ],
+                when=when,
+            )
         case "suggestion_reassign":
             return services.suggestion_reassign(
                 suggestion=s, lead=ctx["other_department"], actor=actor, when=when
@@ -501,7 +524,7 @@ def test_matrix(service, state, role, journey, actors, ctx):
         return
 
     call(service, s=s, actor=actor, role=role, request=request, ctx=ctx)
-    if service == "suggestion_create":
+    if service in ("suggestion_create", "suggestions_bulk_create"):
         # The existing item is untouched; a new draft exists, written by the actor.
         assert snapshot(s.pk) | {"suggestions": 0} == before | {"suggestions": 0}
         new = Suggestion.objects.exclude(pk=s.pk).get(title="关于增设社区食堂的建议")
@@ -923,6 +946,76 @@ def test_create_numbers_after_the_highest_of_the_year_and_kind(office):
     )
     assert (s.year, s.number, s.status, s.version) == (2024, 42, DRAFT, 1)
     assert s.code == "2024建042"
+
+
+def bulk_item(**facts) -> services.NewSuggestion:
+    return services.NewSuggestion(
+        **{
+            "title": "关于增设社区食堂的建议",
+            "lead_deputy": DeputyFactory(),
+            "received_on": dt.date(2024, 3, 15),
+            "source": Source.RECESS,
+            **facts,
+        }
+    )
+
+
+def test_bulk_create_numbers_blanks_after_the_highest_registered_or_given(office):
+    SuggestionFactory(year=2024, number=41)
+    lead, other = DeputyFactory(), DeputyFactory()
+    created = services.suggestions_bulk_create(
+        actor=office,
+        items=[
+            bulk_item(number=50),
+            bulk_item(lead_deputy=lead, co_signers=[other, lead, other]),
+            bulk_item(),
+        ],
+        when=at(LATER),
+        via="Excel导入",
+    )
+    assert [s.number for s in created] == [50, 51, 52]
+    second = Suggestion.objects.get(pk=created[1].pk)
+    assert (second.status, second.version, second.created_by) == (DRAFT, 1, office)
+    assert list(second.co_signers.all()) == [other]
+    (event,) = second.events.all()
+    assert (event.actor, event.to_status, event.note) == (
+        office,
+        DRAFT,
+        "登记为2024建051（Excel导入）",
+    )
+    (history,) = second.history.all()
+    assert (history.history_user, history.history_change_reason) == (office, "Excel导入")
+
+
+def test_bulk_create_refuses_a_number_in_use_and_writes_nothing(office):
+    SuggestionFactory(year=2024, number=7)
+    before = (Suggestion.objects.count(), Event.objects.count())
+    with pytest.raises(ValidationError) as info:
+        services.suggestions_bulk_create(
+            actor=office, items=[bulk_item(number=6), bulk_item(number=7)], when=at(LATER)
+        )
+    assert info.value.messages == ["2024年度代表建议编号7已被使用。"]
+    assert (Suggestion.objects.count(), Event.objects.count()) == before
+
+
+def test_bulk_create_refuses_a_number_given_twice(office):
+    with pytest.raises(ValidationError) as info:
+        services.suggestions_bulk_create(
+            actor=office, items=[bulk_item(number=3), bulk_item(number=3)], when=at(LATER)
+        )
+    assert info.value.messages == ["2024年度代表建议编号3已被使用。"]
+    assert not Suggestion.objects.exists()
+
+
+def test_bulk_create_checks_each_item_as_create_does(office):
+    with pytest.raises(ValidationError) as info:
+        services.suggestions_bulk_create(
+            actor=office,
+            items=[bulk_item(), bulk_item(source=Source.SESSION)],
+            when=at(LATER),
+        )
+    assert "大会期间提出的建议须选择所属会议" in info.value.messages[0]
+    assert not Suggestion.objects.exists()
 
 
 def test_create_in_session_without_a_session_is_refused(office):
