@@ -1,5 +1,5 @@
 """Excel pages: the import template, the import (upload → preview → confirm) and the export
-of the list's current filter. The reading, checking and writing live in imports.py and
+of the list's current filter. The reading, checking and writing live in imports/ and
 exports.py; these views only parse the request and render."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ PREVIEW_ROWS = 200
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Excel文件",
-        help_text=f"按导入模板填写的.xlsx文件，不超过10 MB、{imports.MAX_ROWS}行。",
+        help_text=f"按导入模板填写的.xlsx文件，不超过{imports.file_size_limit()}、{imports.MAX_ROWS}行。",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
         allow_empty_file=True,  # imports.check_file explains an empty file itself
     )
@@ -101,7 +101,7 @@ def import_upload(request):
         if upload.size > imports.MAX_FILE_BYTES:
             form.add_error(
                 "file",
-                f"文件大小为{upload.size / 1024 / 1024:.1f} MB，超过10 MB的上限。"
+                f"{imports.file_too_big(upload.size)}。"
                 "请删除无关的工作表、图片，或分成多个文件导入。",
             )
         else:

@@ -10,7 +10,7 @@ as `services.<name>`.
                     _save (version, timeline event, history)
     rules.py        one _check_* per action, ACTION_CHECKS and available_actions: what
                     the services enforce and what the pages and the API offer
-    intake.py       register, edit, void
+    intake.py       register (one, or many in bulk), edit, void
     assignment.py   assign, re-assign, acknowledge, return and extension requests
     reply.py        co-handling opinions, replies and the outcome ledger
     feedback.py     the deputy's rating, closing
@@ -31,10 +31,12 @@ from suggestions.services.assignment import (
 )
 from suggestions.services.feedback import feedback_record, suggestion_close
 from suggestions.services.intake import EDITABLE_FIELDS as EDITABLE_FIELDS
+from suggestions.services.intake import NewSuggestion as NewSuggestion
 from suggestions.services.intake import (
     suggestion_create,
     suggestion_update,
     suggestion_void,
+    suggestions_bulk_create,
 )
 from suggestions.services.intake import validate_suggestion_fields as validate_suggestion_fields
 from suggestions.services.reply import co_opinion_submit, reply_submit
@@ -61,4 +63,5 @@ __all__ = [
     "suggestion_set_key_supervision",
     "suggestion_update",
     "suggestion_void",
+    "suggestions_bulk_create",
 ]

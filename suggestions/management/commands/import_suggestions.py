@@ -33,11 +33,9 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
-        if path.stat().st_size > imports.MAX_FILE_BYTES:
-            raise CommandError(
-                f"文件大小为{path.stat().st_size / 1024 / 1024:.1f} MB，超过10 MB的上限，"
-                "请分成多个文件导入。"
-            )
+        size = path.stat().st_size
+        if size > imports.MAX_FILE_BYTES:
+            raise CommandError(f"{imports.file_too_big(size)}，请分成多个文件导入。")
         actor = None if dry_run else self._actor(user)
         try:
             report = imports.import_file(

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from suggestions import services
-from suggestions.models import Source, Suggestion
+from suggestions.models import Event, Source, Suggestion
 from tests.conftest import at
 from tests.factories import DeputyFactory, SuggestionFactory
 from tests.suggestions.services.helpers import ASSIGNED, CLOSED, DRAFT, LATER, assert_refused
@@ -47,6 +47,76 @@ def test_create_numbers_after_the_highest_of_the_year_and_kind(office):
     )
     assert (s.year, s.number, s.status, s.version) == (2024, 42, DRAFT, 1)
     assert s.code == "2024建042"
+
+
+def bulk_item(**facts) -> services.NewSuggestion:
+    return services.NewSuggestion(
+        **{
+            "title": "关于增设社区食堂的建议",
+            "lead_deputy": DeputyFactory(),
+            "received_on": dt.date(2024, 3, 15),
+            "source": Source.RECESS,
+            **facts,
+        }
+    )
+
+
+def test_bulk_create_numbers_blanks_after_the_highest_registered_or_given(office):
+    SuggestionFactory(year=2024, number=41)
+    lead, other = DeputyFactory(), DeputyFactory()
+    created = services.suggestions_bulk_create(
+        actor=office,
+        items=[
+            bulk_item(number=50),
+            bulk_item(lead_deputy=lead, co_signers=[other, lead, other]),
+            bulk_item(),
+        ],
+        when=at(LATER),
+        via="Excel导入",
+    )
+    assert [s.number for s in created] == [50, 51, 52]
+    second = Suggestion.objects.get(pk=created[1].pk)
+    assert (second.status, second.version, second.created_by) == (DRAFT, 1, office)
+    assert list(second.co_signers.all()) == [other]
+    (event,) = second.events.all()
+    assert (event.actor, event.to_status, event.note) == (
+        office,
+        DRAFT,
+        "登记为2024建051（Excel导入）",
+    )
+    (history,) = second.history.all()
+    assert (history.history_user, history.history_change_reason) == (office, "Excel导入")
+
+
+def test_bulk_create_refuses_a_number_in_use_and_writes_nothing(office):
+    SuggestionFactory(year=2024, number=7)
+    before = (Suggestion.objects.count(), Event.objects.count())
+    with pytest.raises(ValidationError) as info:
+        services.suggestions_bulk_create(
+            actor=office, items=[bulk_item(number=6), bulk_item(number=7)], when=at(LATER)
+        )
+    assert info.value.messages == ["2024年度代表建议编号7已被使用。"]
+    assert (Suggestion.objects.count(), Event.objects.count()) == before
+
+
+def test_bulk_create_refuses_a_number_given_twice(office):
+    with pytest.raises(ValidationError) as info:
+        services.suggestions_bulk_create(
+            actor=office, items=[bulk_item(number=3), bulk_item(number=3)], when=at(LATER)
+        )
+    assert info.value.messages == ["2024年度代表建议编号3已被使用。"]
+    assert not Suggestion.objects.exists()
+
+
+def test_bulk_create_checks_each_item_as_create_does(office):
+    with pytest.raises(ValidationError) as info:
+        services.suggestions_bulk_create(
+            actor=office,
+            items=[bulk_item(), bulk_item(source=Source.SESSION)],
+            when=at(LATER),
+        )
+    assert "大会期间提出的建议须选择所属会议" in info.value.messages[0]
+    assert not Suggestion.objects.exists()
 
 
 def test_create_in_session_without_a_session_is_refused(office):

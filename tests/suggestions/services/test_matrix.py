@@ -68,6 +68,7 @@ SERVICES = [
     "suggestion_set_key_supervision",
     "suggestion_update",
     "suggestion_void",
+    "suggestions_bulk_create",
 ]
 
 
@@ -79,7 +80,8 @@ NEEDS_EXTENSION_REQUEST = {"extension_decide:approve", "extension_decide:reject"
 
 
 # (service, starting state, role) -> the item's status after the call.
-# For suggestion_create the status is the new item's; the existing item is untouched.
+# For suggestion_create and suggestions_bulk_create the status is the new item's; the
+# existing item is untouched.
 ALLOWED: dict[tuple[str, str, str], str] = {
     # 签收: the lead from 已交办 only (starts the handling); a co department while it has
     # not signed yet (in `in_progress` its opinion has already signed for it).
@@ -151,6 +153,14 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("suggestion_create", REWORK, OFFICE): DRAFT,
     ("suggestion_create", CLOSED, OFFICE): DRAFT,
     ("suggestion_create", VOIDED, OFFICE): DRAFT,
+    # 登记 in bulk (the import): the same.
+    ("suggestions_bulk_create", DRAFT, OFFICE): DRAFT,
+    ("suggestions_bulk_create", ASSIGNED, OFFICE): DRAFT,
+    ("suggestions_bulk_create", IN_PROGRESS, OFFICE): DRAFT,
+    ("suggestions_bulk_create", REPLIED, OFFICE): DRAFT,
+    ("suggestions_bulk_create", REWORK, OFFICE): DRAFT,
+    ("suggestions_bulk_create", CLOSED, OFFICE): DRAFT,
+    ("suggestions_bulk_create", VOIDED, OFFICE): DRAFT,
     # 重新交办: the office, 已交办 / 办理中.
     ("suggestion_reassign", ASSIGNED, OFFICE): ASSIGNED,
     ("suggestion_reassign", IN_PROGRESS, OFFICE): ASSIGNED,
@@ -294,6 +304,19 @@ def call(service: str, *, s, actor, role, request, ctx):
                 source=Source.RECESS,
                 when=when,
             )
+        case "suggestions_bulk_create":
+            return services.suggestions_bulk_create(
+                actor=actor,
+                items=[
+                    services.NewSuggestion(
+                        title="关于增设社区食堂的建议",
+                        lead_deputy=ctx["deputy"],
+                        received_on=dt.date(2024, 3, 15),
+                        source=Source.RECESS,
+                    )
+                ],
+                when=when,
+            )
         case "suggestion_reassign":
             return services.suggestion_reassign(
                 suggestion=s, lead=ctx["other_department"], actor=actor, when=when
@@ -359,7 +382,7 @@ def test_matrix(service, state, role, journey, actors, ctx):
         return
 
     call(service, s=s, actor=actor, role=role, request=request, ctx=ctx)
-    if service == "suggestion_create":
+    if service in ("suggestion_create", "suggestions_bulk_create"):
         # The existing item is untouched; a new draft exists, written by the actor.
         assert snapshot(s.pk) | {"suggestions": 0} == before | {"suggestions": 0}
         new = Suggestion.objects.exclude(pk=s.pk).get(title="关于增设社区食堂的建议")
