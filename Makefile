@@ -14,7 +14,7 @@ help:
 	@echo "make install         create/refresh .venv from uv.lock"
 	@echo "make install-system  apt packages the tests need (Chromium, Noto CJK fonts)"
 	@echo "make run             migrate, load demo data, runserver on 127.0.0.1:8000"
-	@echo "make lint            ruff check + ruff format --check"
+	@echo "make lint            ruff check + format check + no function over 100 lines"
 	@echo "make format          ruff format + ruff check --fix"
 	@echo "make test            lint, migrations check, pytest on SQLite"
 	@echo "make test-postgres   pytest against a throwaway PostgreSQL"
@@ -37,6 +37,7 @@ run: install
 lint:
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(PYTHON) scripts/check_function_length.py --max 100 config departments reports suggestions scripts
 
 format:
 	$(RUFF) format .
