@@ -32,23 +32,25 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db import transaction  # noqa: E402
 
-from departments.models import CongressSession, Department, Deputy, User  # noqa: E402
-from suggestions.models import (  # noqa: E402
-    Assignment,
-    Feedback,
-    FollowUp,
-    Kind,
-    Outcome,
-    OutcomeChange,
-    Reply,
-    Satisfaction,
-    Source,
-    Status,
-    Suggestion,
-    Topic,
-)
+from departments.models import CongressSession  # noqa: E402
+from departments.models import Department  # noqa: E402
+from departments.models import Deputy  # noqa: E402
+from departments.models import User  # noqa: E402
+from suggestions.models import Assignment  # noqa: E402
+from suggestions.models import Feedback  # noqa: E402
+from suggestions.models import FollowUp  # noqa: E402
+from suggestions.models import Kind  # noqa: E402
+from suggestions.models import Outcome  # noqa: E402
+from suggestions.models import OutcomeChange  # noqa: E402
+from suggestions.models import Reply  # noqa: E402
+from suggestions.models import Satisfaction  # noqa: E402
+from suggestions.models import Source  # noqa: E402
+from suggestions.models import Status  # noqa: E402
+from suggestions.models import Suggestion  # noqa: E402
+from suggestions.models import Topic  # noqa: E402
 
 BATCH = 10_000  # items built per round
 INSERT_BATCH = 2_000  # rows per INSERT (PostgreSQL allows 65,535 parameters)

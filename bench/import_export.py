@@ -72,19 +72,20 @@ def seed(db: Path, export_rows: int) -> None:
     from django.db import connections
     from django.utils import timezone
 
-    from departments.models import CongressSession, Department, Deputy, User
-    from suggestions.models import (
-        Assignment,
-        Feedback,
-        Kind,
-        Outcome,
-        Reply,
-        Satisfaction,
-        Source,
-        Status,
-        Suggestion,
-        Topic,
-    )
+    from departments.models import CongressSession
+    from departments.models import Department
+    from departments.models import Deputy
+    from departments.models import User
+    from suggestions.models import Assignment
+    from suggestions.models import Feedback
+    from suggestions.models import Kind
+    from suggestions.models import Outcome
+    from suggestions.models import Reply
+    from suggestions.models import Satisfaction
+    from suggestions.models import Source
+    from suggestions.models import Status
+    from suggestions.models import Suggestion
+    from suggestions.models import Topic
 
     call_command("migrate", verbosity=0)
     office = User.objects.create_user("bench-office", password="x")
@@ -281,7 +282,8 @@ def import_mine(office, path: Path, _):
 def import_plain(office, path: Path, _):
     import openpyxl
 
-    from departments.models import CongressSession, Deputy
+    from departments.models import CongressSession
+    from departments.models import Deputy
     from suggestions.models import Suggestion
 
     deputies = dict(Deputy.objects.values_list("name", "pk"))

@@ -35,7 +35,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from departments.models import Department, Role, User  # noqa: E402
+from departments.models import Department  # noqa: E402
+from departments.models import Role  # noqa: E402
+from departments.models import User  # noqa: E402
 from suggestions.models import Suggestion  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))

@@ -40,15 +40,14 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from reports.exports.rows import DETAIL_COLUMNS, report_detail_rows  # noqa: E402
+from reports.exports.rows import DETAIL_COLUMNS  # noqa: E402
+from reports.exports.rows import report_detail_rows  # noqa: E402
 from reports.exports.xlsx import render_xlsx  # noqa: E402
-from reports.selectors import (  # noqa: E402
-    Scope,
-    _grouped_figures,
-    _totals,
-    quarter_bounds,
-    report_compute,
-)
+from reports.selectors import Scope  # noqa: E402
+from reports.selectors import _grouped_figures  # noqa: E402
+from reports.selectors import _totals  # noqa: E402
+from reports.selectors import quarter_bounds  # noqa: E402
+from reports.selectors import report_compute  # noqa: E402
 from suggestions.models import Outcome  # noqa: E402
 
 OUTCOMES = [o.value for o in Outcome]

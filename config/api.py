@@ -5,10 +5,15 @@ The API is a second door into the same services and the same visibility selector
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from django.urls import include, path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework import exceptions, permissions, serializers
+from django.urls import include
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework import exceptions
+from rest_framework import permissions
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
@@ -60,7 +65,9 @@ class TokenView(APIView):
 
 
 def api_urls():
-    from departments.api import CongressSessionViewSet, DepartmentViewSet, DeputyViewSet
+    from departments.api import CongressSessionViewSet
+    from departments.api import DepartmentViewSet
+    from departments.api import DeputyViewSet
     from reports.api import ReportView
     from suggestions.api.views import SuggestionViewSet
 

@@ -14,7 +14,9 @@ from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions, status
+from rest_framework import authentication
+from rest_framework import exceptions
+from rest_framework import status
 from rest_framework.response import Response
 
 from departments.models import ApiToken

@@ -1,11 +1,17 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
-from departments.models import ApiToken, CongressSession, Department, Deputy, Role, User
+from departments.models import ApiToken
+from departments.models import CongressSession
+from departments.models import Department
+from departments.models import Deputy
+from departments.models import Role
+from departments.models import User
 
 
 @admin.register(Department)

@@ -1,10 +1,14 @@
 """/api/v1/departments|deputies|sessions: every role reads, admins write."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import serializers
+from rest_framework import viewsets
 
 from departments import roles
-from departments.models import CongressSession, Department, Deputy
+from departments.models import CongressSession
+from departments.models import Department
+from departments.models import Deputy
 from departments.roles import ReadAllWriteAdmin
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from django import forms as django_forms
 
-from suggestions import forms, services
+from suggestions import forms
+from suggestions import services
 
 
 @dataclass(frozen=True)

@@ -3,23 +3,23 @@ the services (the browser workspace), so there is no list_editable and no inline
 
 import datetime as dt
 
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.contrib import messages
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin import ReadOnlyAdmin, ReadOnlyInline
+from config.admin import ReadOnlyAdmin
+from config.admin import ReadOnlyInline
 from suggestions.deadlines import calendar_range
-from suggestions.models import (
-    Assignment,
-    CalendarDay,
-    DeadlinePolicy,
-    Event,
-    ExportLog,
-    Feedback,
-    FollowUp,
-    Reply,
-    Suggestion,
-)
+from suggestions.models import Assignment
+from suggestions.models import CalendarDay
+from suggestions.models import DeadlinePolicy
+from suggestions.models import Event
+from suggestions.models import ExportLog
+from suggestions.models import Feedback
+from suggestions.models import FollowUp
+from suggestions.models import Reply
+from suggestions.models import Suggestion
 
 
 class AssignmentInline(ReadOnlyInline):

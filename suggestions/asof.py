@@ -15,27 +15,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import (
-    Case,
-    CharField,
-    DateField,
-    Expression,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case
+from django.db.models import CharField
+from django.db.models import DateField
+from django.db.models import Expression
+from django.db.models import F
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
+from django.db.models import Value
+from django.db.models import When
 from django.db.models.functions import Coalesce
 
-from suggestions.models import (
-    Assignment,
-    ExtensionRequest,
-    Feedback,
-    OutcomeChange,
-    RequestStatus,
-)
+from suggestions.models import Assignment
+from suggestions.models import ExtensionRequest
+from suggestions.models import Feedback
+from suggestions.models import OutcomeChange
+from suggestions.models import RequestStatus
 
 
 def _prefix(ref: str) -> str:

@@ -11,7 +11,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Min
+from django.db.models import Max
+from django.db.models import Min
 
 HOLIDAY_NAMES_ZH = {
     "New Year's Day": "元旦",

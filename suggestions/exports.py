@@ -16,28 +16,30 @@ import datetime as dt
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import IO
 
 import xlsxwriter
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
+from django.db.models import OuterRef
+from django.db.models import Subquery
 from django.utils import timezone
 
-from departments.models import Deputy, User
+from departments.models import Deputy
+from departments.models import User
 from suggestions.filters import SuggestionFilter
-from suggestions.models import (
-    OPEN_STATUSES,
-    Assignment,
-    ExportLog,
-    Feedback,
-    Kind,
-    Outcome,
-    Satisfaction,
-    Source,
-    Status,
-    Suggestion,
-    Topic,
-)
+from suggestions.models import OPEN_STATUSES
+from suggestions.models import Assignment
+from suggestions.models import ExportLog
+from suggestions.models import Feedback
+from suggestions.models import Kind
+from suggestions.models import Outcome
+from suggestions.models import Satisfaction
+from suggestions.models import Source
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.models import Topic
 from suggestions.selectors import suggestion_list
 
 CHUNK_SIZE = 2000

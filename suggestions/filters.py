@@ -4,29 +4,30 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists
+from django.db.models import F
+from django.db.models import OuterRef
+from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from departments.models import CongressSession, Department, Deputy
-from suggestions.models import (
-    Assignment,
-    Kind,
-    Outcome,
-    Satisfaction,
-    Source,
-    Status,
-    Suggestion,
-    Topic,
-)
-from suggestions.selectors import (
-    DeadlineState,
-    DueSoon,
-    filter_due_soon,
-    filter_on_track,
-    filter_overdue,
-)
+from departments.models import CongressSession
+from departments.models import Department
+from departments.models import Deputy
+from suggestions.models import Assignment
+from suggestions.models import Kind
+from suggestions.models import Outcome
+from suggestions.models import Satisfaction
+from suggestions.models import Source
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.models import Topic
+from suggestions.selectors import DeadlineState
+from suggestions.selectors import DueSoon
+from suggestions.selectors import filter_due_soon
+from suggestions.selectors import filter_on_track
+from suggestions.selectors import filter_overdue
 
 DEADLINE_CHOICES = [
     (DeadlineState.ON_TRACK, "正常"),

@@ -10,17 +10,17 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from departments.models import CongressSession, Department, Deputy
-from suggestions.models import (
-    FollowUp,
-    Kind,
-    Outcome,
-    Satisfaction,
-    Source,
-    Status,
-    Suggestion,
-    Topic,
-)
+from departments.models import CongressSession
+from departments.models import Department
+from departments.models import Deputy
+from suggestions.models import FollowUp
+from suggestions.models import Kind
+from suggestions.models import Outcome
+from suggestions.models import Satisfaction
+from suggestions.models import Source
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.models import Topic
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 5})

@@ -5,38 +5,34 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import (
-    Case,
-    CharField,
-    Exists,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Case
+from django.db.models import CharField
+from django.db.models import Exists
+from django.db.models import OuterRef
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.db.models import Value
+from django.db.models import When
 from django.utils import timezone
 
 from departments import roles
 from departments.models import User
 from suggestions.deadlines import add_working_days
-from suggestions.models import (
-    ENDED_STATUSES,
-    FOLLOW_UP_OUTCOMES,
-    OPEN_STATUSES,
-    Assignment,
-    DeadlinePolicy,
-    Event,
-    ExtensionRequest,
-    Feedback,
-    FollowUp,
-    Reply,
-    RequestStatus,
-    ReturnRequest,
-    Status,
-    Suggestion,
-)
+from suggestions.models import ENDED_STATUSES
+from suggestions.models import FOLLOW_UP_OUTCOMES
+from suggestions.models import OPEN_STATUSES
+from suggestions.models import Assignment
+from suggestions.models import DeadlinePolicy
+from suggestions.models import Event
+from suggestions.models import ExtensionRequest
+from suggestions.models import Feedback
+from suggestions.models import FollowUp
+from suggestions.models import Reply
+from suggestions.models import RequestStatus
+from suggestions.models import ReturnRequest
+from suggestions.models import Status
+from suggestions.models import Suggestion
 
 
 class DeadlineState:

@@ -6,31 +6,41 @@ import mimetypes
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse
+from django.http import Http404
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from departments import roles
-from suggestions import forms, services
-from suggestions.actions import ACTION_ORDER, ACTIONS, Action
+from suggestions import forms
+from suggestions import services
+from suggestions.actions import ACTION_ORDER
+from suggestions.actions import ACTIONS
+from suggestions.actions import Action
 from suggestions.filters import SuggestionFilter
-from suggestions.models import Kind, Outcome, Reply, Status, Suggestion
-from suggestions.selectors import (
-    DeadlineState,
-    due_soon,
-    filter_due_soon,
-    filter_overdue,
-    suggestion_get,
-    suggestion_list,
-    suggestions_visible_to,
-    workspace_sections,
-)
+from suggestions.models import Kind
+from suggestions.models import Outcome
+from suggestions.models import Reply
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.selectors import DeadlineState
+from suggestions.selectors import due_soon
+from suggestions.selectors import filter_due_soon
+from suggestions.selectors import filter_overdue
+from suggestions.selectors import suggestion_get
+from suggestions.selectors import suggestion_list
+from suggestions.selectors import suggestions_visible_to
+from suggestions.selectors import workspace_sections
 
 PAGE_SIZE = 50
 

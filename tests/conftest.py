@@ -5,17 +5,19 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.base import ContentFile
 
-from departments.models import Department, User
+from departments.models import Department
+from departments.models import User
 from suggestions import services
 from suggestions.deadlines import add_months
-from suggestions.models import Outcome, Satisfaction, Status, Suggestion
-from tests.factories import (
-    DepartmentFactory,
-    SuggestionFactory,
-    handler_user,
-    office_user,
-    supervisor_user,
-)
+from suggestions.models import Outcome
+from suggestions.models import Satisfaction
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from tests.factories import DepartmentFactory
+from tests.factories import SuggestionFactory
+from tests.factories import handler_user
+from tests.factories import office_user
+from tests.factories import supervisor_user
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 

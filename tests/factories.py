@@ -6,8 +6,15 @@ import datetime as dt
 import factory
 from django.contrib.auth.models import Group
 
-from departments.models import CongressSession, Department, Deputy, Role, User
-from suggestions.models import Kind, Source, Suggestion, Topic
+from departments.models import CongressSession
+from departments.models import Department
+from departments.models import Deputy
+from departments.models import Role
+from departments.models import User
+from suggestions.models import Kind
+from suggestions.models import Source
+from suggestions.models import Suggestion
+from suggestions.models import Topic
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

@@ -6,21 +6,21 @@ from __future__ import annotations
 from django import forms as django_forms
 from rest_framework import serializers
 
-from departments.models import CongressSession, Department, Deputy
+from departments.models import CongressSession
+from departments.models import Department
+from departments.models import Deputy
 from suggestions import forms
-from suggestions.models import (
-    Assignment,
-    Event,
-    Feedback,
-    FollowUp,
-    Kind,
-    Outcome,
-    Reply,
-    Satisfaction,
-    Source,
-    Suggestion,
-    Topic,
-)
+from suggestions.models import Assignment
+from suggestions.models import Event
+from suggestions.models import Feedback
+from suggestions.models import FollowUp
+from suggestions.models import Kind
+from suggestions.models import Outcome
+from suggestions.models import Reply
+from suggestions.models import Satisfaction
+from suggestions.models import Source
+from suggestions.models import Suggestion
+from suggestions.models import Topic
 
 
 class DepartmentRefSerializer(serializers.ModelSerializer):

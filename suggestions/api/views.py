@@ -8,11 +8,19 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import mixins
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser
+from rest_framework.parsers import JSONParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from config.api_schema import ErrorSerializer
@@ -20,16 +28,15 @@ from departments import roles
 from departments.roles import IsRoleUser
 from suggestions import services
 from suggestions.actions import ACTIONS
-from suggestions.api.serializers import (
-    ACTION_SERIALIZERS,
-    SuggestionDetailSerializer,
-    SuggestionListSerializer,
-    SuggestionUpdateSerializer,
-    SuggestionWriteSerializer,
-)
+from suggestions.api.serializers import ACTION_SERIALIZERS
+from suggestions.api.serializers import SuggestionDetailSerializer
+from suggestions.api.serializers import SuggestionListSerializer
+from suggestions.api.serializers import SuggestionUpdateSerializer
+from suggestions.api.serializers import SuggestionWriteSerializer
 from suggestions.filters import SuggestionFilter
 from suggestions.models import Suggestion
-from suggestions.selectors import suggestion_get, suggestion_list
+from suggestions.selectors import suggestion_get
+from suggestions.selectors import suggestion_list
 
 ASCII_ID = re.compile(r"[0-9]{1,18}")
 

@@ -14,14 +14,21 @@ import itertools
 import random
 import zoneinfo
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from django.contrib.auth.models import Group
 
-from departments.models import CongressSession, Department, Deputy, Role, User
+from departments.models import CongressSession
+from departments.models import Department
+from departments.models import Deputy
+from departments.models import Role
+from departments.models import User
 from suggestions import services
 from suggestions.demo import data
-from suggestions.models import FollowUp, Outcome, Suggestion
+from suggestions.models import FollowUp
+from suggestions.models import Outcome
+from suggestions.models import Suggestion
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 YEAR = 2023

@@ -14,21 +14,24 @@ from django.db import transaction
 
 from suggestions import services
 from suggestions.demo import data
-from suggestions.demo.build import (
-    YEAR,
-    Demo,
-    at,
-    d,
-    ensure_reference_data,
-    feedback,
-    generated_titles,
-    handle,
-    recheck,
-    register,
-    reply,
-    working_dates,
-)
-from suggestions.models import FollowUp, Kind, Outcome, Satisfaction, Source, Suggestion
+from suggestions.demo.build import YEAR
+from suggestions.demo.build import Demo
+from suggestions.demo.build import at
+from suggestions.demo.build import d
+from suggestions.demo.build import ensure_reference_data
+from suggestions.demo.build import feedback
+from suggestions.demo.build import generated_titles
+from suggestions.demo.build import handle
+from suggestions.demo.build import recheck
+from suggestions.demo.build import register
+from suggestions.demo.build import reply
+from suggestions.demo.build import working_dates
+from suggestions.models import FollowUp
+from suggestions.models import Kind
+from suggestions.models import Outcome
+from suggestions.models import Satisfaction
+from suggestions.models import Source
+from suggestions.models import Suggestion
 
 # 169 session items: outcomes as of 2023-06-30 are 132/5/13/19 (DESIGN §6).
 SESSION_OUTCOMES_Q2 = {

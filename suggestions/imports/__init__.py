@@ -20,51 +20,45 @@ differs is updated through `services.suggestion_update`. New rows are registered
 Callers use this package's names (`imports.import_file`, `imports.MAX_ROWS`, …).
 """
 
-from suggestions.imports.columns import (
-    COLUMN_BY_KEY,
-    COLUMNS,
-    EXAMPLE_MARK,
-    HEADERS,
-    KIND_LABELS,
-    LEVEL_HINTS,
-    MAX_NUMBER,
-    REQUIRED_HEADERS,
-    SOURCE_LABELS,
-    TOPIC_LABELS,
-    Column,
-    parse_date,
-)
-from suggestions.imports.files import (
-    HEADER_SEARCH_ROWS,
-    MAX_COMPRESSION_RATIO,
-    MAX_FILE_BYTES,
-    MAX_LISTED_CELLS,
-    MAX_ROWS,
-    MAX_UNCOMPRESSED_BYTES,
-    MAX_ZIP_MEMBERS,
-    OLE_MAGIC,
-    RATIO_CHECK_FROM_BYTES,
-    ZIP_MAGIC,
-    ImportFileError,
-    RawSheet,
-    check_file,
-    file_size_limit,
-    file_too_big,
-    normalize_header,
-    read_sheet,
-)
+from suggestions.imports.columns import COLUMN_BY_KEY
+from suggestions.imports.columns import COLUMNS
+from suggestions.imports.columns import EXAMPLE_MARK
+from suggestions.imports.columns import HEADERS
+from suggestions.imports.columns import KIND_LABELS
+from suggestions.imports.columns import LEVEL_HINTS
+from suggestions.imports.columns import MAX_NUMBER
+from suggestions.imports.columns import REQUIRED_HEADERS
+from suggestions.imports.columns import SOURCE_LABELS
+from suggestions.imports.columns import TOPIC_LABELS
+from suggestions.imports.columns import Column
+from suggestions.imports.columns import parse_date
+from suggestions.imports.files import HEADER_SEARCH_ROWS
+from suggestions.imports.files import MAX_COMPRESSION_RATIO
+from suggestions.imports.files import MAX_FILE_BYTES
+from suggestions.imports.files import MAX_LISTED_CELLS
+from suggestions.imports.files import MAX_ROWS
+from suggestions.imports.files import MAX_UNCOMPRESSED_BYTES
+from suggestions.imports.files import MAX_ZIP_MEMBERS
+from suggestions.imports.files import OLE_MAGIC
+from suggestions.imports.files import RATIO_CHECK_FROM_BYTES
+from suggestions.imports.files import ZIP_MAGIC
+from suggestions.imports.files import ImportFileError
+from suggestions.imports.files import RawSheet
+from suggestions.imports.files import check_file
+from suggestions.imports.files import file_size_limit
+from suggestions.imports.files import file_too_big
+from suggestions.imports.files import normalize_header
+from suggestions.imports.files import read_sheet
 from suggestions.imports.flow import import_file
-from suggestions.imports.rows import (
-    ACTION_LABELS,
-    CREATE,
-    UNCHANGED,
-    UPDATE,
-    ImportReport,
-    ParsedRow,
-    RowError,
-    validate_file,
-    validate_rows,
-)
+from suggestions.imports.rows import ACTION_LABELS
+from suggestions.imports.rows import CREATE
+from suggestions.imports.rows import UNCHANGED
+from suggestions.imports.rows import UPDATE
+from suggestions.imports.rows import ImportReport
+from suggestions.imports.rows import ParsedRow
+from suggestions.imports.rows import RowError
+from suggestions.imports.rows import validate_file
+from suggestions.imports.rows import validate_rows
 from suggestions.imports.template import build_template
 
 __all__ = [

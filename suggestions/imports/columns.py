@@ -15,13 +15,17 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from openpyxl.utils.datetime import from_excel
 
-from departments.models import CongressSession, Deputy
-from suggestions.models import Kind, Source, Topic
+from departments.models import CongressSession
+from departments.models import Deputy
+from suggestions.models import Kind
+from suggestions.models import Source
+from suggestions.models import Topic
 
 MAX_NUMBER = 99_999
 FIRST_YEAR, LAST_YEAR = 1980, 2100

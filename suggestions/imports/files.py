@@ -15,7 +15,9 @@ from typing import NoReturn
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from suggestions.imports.columns import HEADERS, REQUIRED_HEADERS, clean_text
+from suggestions.imports.columns import HEADERS
+from suggestions.imports.columns import REQUIRED_HEADERS
+from suggestions.imports.columns import clean_text
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000

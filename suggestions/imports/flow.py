@@ -7,19 +7,18 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.utils import timezone
 
 from departments.models import User
 from suggestions import services
-from suggestions.imports.rows import (
-    CREATE,
-    UPDATE,
-    ImportReport,
-    ParsedRow,
-    RowError,
-    validate_file,
-)
+from suggestions.imports.rows import CREATE
+from suggestions.imports.rows import UPDATE
+from suggestions.imports.rows import ImportReport
+from suggestions.imports.rows import ParsedRow
+from suggestions.imports.rows import RowError
+from suggestions.imports.rows import validate_file
 
 VIA = "Excel导入"  # the history's change reason, and the end of each 登记 note
 NUMBER_TAKEN_MEANWHILE = (

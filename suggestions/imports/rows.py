@@ -6,25 +6,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
 from suggestions import services
-from suggestions.imports.columns import (
-    COLUMN_BY_KEY,
-    COLUMNS,
-    EXAMPLE_MARK,
-    CellError,
-    Lookups,
-    clean_text,
-    code_parts,
-)
-from suggestions.imports.files import RawSheet, read_sheet
-from suggestions.models import Kind, Status, Suggestion, suggestion_code
+from suggestions.imports.columns import COLUMN_BY_KEY
+from suggestions.imports.columns import COLUMNS
+from suggestions.imports.columns import EXAMPLE_MARK
+from suggestions.imports.columns import CellError
+from suggestions.imports.columns import Lookups
+from suggestions.imports.columns import clean_text
+from suggestions.imports.columns import code_parts
+from suggestions.imports.files import RawSheet
+from suggestions.imports.files import read_sheet
+from suggestions.models import Kind
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.models import suggestion_code
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 ACTION_LABELS = {CREATE: "新增", UPDATE: "更新", UNCHANGED: "已登记，内容相同，跳过"}

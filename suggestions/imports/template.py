@@ -9,21 +9,26 @@ import io
 import openpyxl
 from django.utils import timezone
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
+from openpyxl.styles import Font
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from departments.models import CongressSession, Deputy
-from suggestions.imports.columns import (
-    COLUMN_BY_KEY,
-    COLUMNS,
-    EXAMPLE_MARK,
-    FIRST_YEAR,
-    LAST_YEAR,
-)
-from suggestions.imports.files import GUIDE_SHEET, MAX_ROWS, file_size_limit
-from suggestions.models import Kind, Source, Topic
+from departments.models import CongressSession
+from departments.models import Deputy
+from suggestions.imports.columns import COLUMN_BY_KEY
+from suggestions.imports.columns import COLUMNS
+from suggestions.imports.columns import EXAMPLE_MARK
+from suggestions.imports.columns import FIRST_YEAR
+from suggestions.imports.columns import LAST_YEAR
+from suggestions.imports.files import GUIDE_SHEET
+from suggestions.imports.files import MAX_ROWS
+from suggestions.imports.files import file_size_limit
+from suggestions.models import Kind
+from suggestions.models import Source
+from suggestions.models import Topic
 
 DATE_FORMAT = "yyyy-mm-dd"
 FORMATTED_DATE_ROWS = 200  # rows below the example whose date cells are pre-formatted

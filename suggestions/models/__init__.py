@@ -9,28 +9,30 @@ Rules live in suggestions/services/; these models hold fields, choices, constrai
 properties of their own row.
 """
 
-from suggestions.models.calendar import CalendarDay, DeadlinePolicy
-from suggestions.models.handling import (
-    Assignment,
-    ExtensionRequest,
-    HandlingRequest,
-    RequestStatus,
-    ReturnRequest,
-)
-from suggestions.models.items import (
-    ENDED_STATUSES,
-    FOLLOW_UP_OUTCOMES,
-    OPEN_STATUSES,
-    Kind,
-    Outcome,
-    Satisfaction,
-    Source,
-    Status,
-    Suggestion,
-    Topic,
-    suggestion_code,
-)
-from suggestions.models.records import Event, ExportLog, Feedback, FollowUp, OutcomeChange, Reply
+from suggestions.models.calendar import CalendarDay
+from suggestions.models.calendar import DeadlinePolicy
+from suggestions.models.handling import Assignment
+from suggestions.models.handling import ExtensionRequest
+from suggestions.models.handling import HandlingRequest
+from suggestions.models.handling import RequestStatus
+from suggestions.models.handling import ReturnRequest
+from suggestions.models.items import ENDED_STATUSES
+from suggestions.models.items import FOLLOW_UP_OUTCOMES
+from suggestions.models.items import OPEN_STATUSES
+from suggestions.models.items import Kind
+from suggestions.models.items import Outcome
+from suggestions.models.items import Satisfaction
+from suggestions.models.items import Source
+from suggestions.models.items import Status
+from suggestions.models.items import Suggestion
+from suggestions.models.items import Topic
+from suggestions.models.items import suggestion_code
+from suggestions.models.records import Event
+from suggestions.models.records import ExportLog
+from suggestions.models.records import Feedback
+from suggestions.models.records import FollowUp
+from suggestions.models.records import OutcomeChange
+from suggestions.models.records import Reply
 
 __all__ = [
     "ENDED_STATUSES",

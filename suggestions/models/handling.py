@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from departments.models import Department, protected_fk
+from departments.models import Department
+from departments.models import protected_fk
 from suggestions.models.items import Suggestion
 
 

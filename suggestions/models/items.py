@@ -11,7 +11,9 @@ from django.db import models
 from django.db.models import F
 from simple_history.models import HistoricalRecords
 
-from departments.models import CongressSession, Deputy, protected_fk
+from departments.models import CongressSession
+from departments.models import Deputy
+from departments.models import protected_fk
 
 
 class Kind(models.TextChoices):

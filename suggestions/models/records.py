@@ -6,8 +6,12 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from departments.models import Department, protected_fk
-from suggestions.models.items import Outcome, Satisfaction, Status, Suggestion
+from departments.models import Department
+from departments.models import protected_fk
+from suggestions.models.items import Outcome
+from suggestions.models.items import Satisfaction
+from suggestions.models.items import Status
+from suggestions.models.items import Suggestion
 
 
 class Reply(models.Model):

@@ -20,30 +20,29 @@ as `services.<name>`.
 from suggestions.services._steps import ItemState as ItemState
 from suggestions.services._steps import VersionConflict
 from suggestions.services._steps import version_conflict as version_conflict
-from suggestions.services.assignment import (
-    assignment_acknowledge,
-    extension_decide,
-    extension_request,
-    return_decide,
-    return_request,
-    suggestion_assign,
-    suggestion_reassign,
-)
-from suggestions.services.feedback import feedback_record, suggestion_close
+from suggestions.services.assignment import assignment_acknowledge
+from suggestions.services.assignment import extension_decide
+from suggestions.services.assignment import extension_request
+from suggestions.services.assignment import return_decide
+from suggestions.services.assignment import return_request
+from suggestions.services.assignment import suggestion_assign
+from suggestions.services.assignment import suggestion_reassign
+from suggestions.services.feedback import feedback_record
+from suggestions.services.feedback import suggestion_close
 from suggestions.services.intake import EDITABLE_FIELDS as EDITABLE_FIELDS
 from suggestions.services.intake import NewSuggestion as NewSuggestion
-from suggestions.services.intake import (
-    suggestion_create,
-    suggestion_update,
-    suggestion_void,
-    suggestions_bulk_create,
-)
+from suggestions.services.intake import suggestion_create
+from suggestions.services.intake import suggestion_update
+from suggestions.services.intake import suggestion_void
+from suggestions.services.intake import suggestions_bulk_create
 from suggestions.services.intake import validate_suggestion_fields as validate_suggestion_fields
-from suggestions.services.reply import co_opinion_submit, reply_submit
+from suggestions.services.reply import co_opinion_submit
+from suggestions.services.reply import reply_submit
 from suggestions.services.rules import ACTION_CHECKS as ACTION_CHECKS
 from suggestions.services.rules import available_actions as available_actions
 from suggestions.services.rules import follow_up_kinds as follow_up_kinds
-from suggestions.services.supervision import follow_up_record, suggestion_set_key_supervision
+from suggestions.services.supervision import follow_up_record
+from suggestions.services.supervision import suggestion_set_key_supervision
 
 __all__ = [
     "VersionConflict",

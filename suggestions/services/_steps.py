@@ -11,16 +11,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from departments import roles
-from departments.models import Department, User
-from suggestions.models import (
-    Assignment,
-    Event,
-    ExtensionRequest,
-    RequestStatus,
-    ReturnRequest,
-    Status,
-    Suggestion,
-)
+from departments.models import Department
+from departments.models import User
+from suggestions.models import Assignment
+from suggestions.models import Event
+from suggestions.models import ExtensionRequest
+from suggestions.models import RequestStatus
+from suggestions.models import ReturnRequest
+from suggestions.models import Status
+from suggestions.models import Suggestion
 
 
 class VersionConflict(ValidationError):

@@ -9,36 +9,32 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from departments.models import Department, User
-from suggestions.deadlines import add_months, add_working_days
-from suggestions.models import (
-    Assignment,
-    DeadlinePolicy,
-    Event,
-    ExtensionRequest,
-    RequestStatus,
-    ReturnRequest,
-    Status,
-    Suggestion,
-)
-from suggestions.services._steps import (
-    _check_date,
-    _lock,
-    _refuse,
-    _save,
-    _save_record,
-    _state,
-    _today,
-)
-from suggestions.services.rules import (
-    _check_acknowledge,
-    _check_assign,
-    _check_extension_decide,
-    _check_extension_request,
-    _check_reassign,
-    _check_return_decide,
-    _check_return_request,
-)
+from departments.models import Department
+from departments.models import User
+from suggestions.deadlines import add_months
+from suggestions.deadlines import add_working_days
+from suggestions.models import Assignment
+from suggestions.models import DeadlinePolicy
+from suggestions.models import Event
+from suggestions.models import ExtensionRequest
+from suggestions.models import RequestStatus
+from suggestions.models import ReturnRequest
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.services._steps import _check_date
+from suggestions.services._steps import _lock
+from suggestions.services._steps import _refuse
+from suggestions.services._steps import _save
+from suggestions.services._steps import _save_record
+from suggestions.services._steps import _state
+from suggestions.services._steps import _today
+from suggestions.services.rules import _check_acknowledge
+from suggestions.services.rules import _check_assign
+from suggestions.services.rules import _check_extension_decide
+from suggestions.services.rules import _check_extension_request
+from suggestions.services.rules import _check_reassign
+from suggestions.services.rules import _check_return_decide
+from suggestions.services.rules import _check_return_request
 
 
 def _deadlines(assigned_on: dt.date, policy: DeadlinePolicy) -> dict:

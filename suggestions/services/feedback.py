@@ -8,25 +8,22 @@ from django.db import transaction
 
 from departments.models import User
 from suggestions.deadlines import add_months
-from suggestions.models import (
-    DeadlinePolicy,
-    Event,
-    Feedback,
-    Satisfaction,
-    Status,
-    Suggestion,
-)
-from suggestions.services._steps import (
-    _check_date,
-    _lock,
-    _refuse,
-    _save,
-    _save_record,
-    _state,
-    _today,
-)
+from suggestions.models import DeadlinePolicy
+from suggestions.models import Event
+from suggestions.models import Feedback
+from suggestions.models import Satisfaction
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.services._steps import _check_date
+from suggestions.services._steps import _lock
+from suggestions.services._steps import _refuse
+from suggestions.services._steps import _save
+from suggestions.services._steps import _save_record
+from suggestions.services._steps import _state
+from suggestions.services._steps import _today
 from suggestions.services.reply import _latest_record_date
-from suggestions.services.rules import _check_close, _check_feedback
+from suggestions.services.rules import _check_close
+from suggestions.services.rules import _check_feedback
 
 
 @transaction.atomic

@@ -5,34 +5,37 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Q
+from django.db import IntegrityError
+from django.db import connection
+from django.db import transaction
+from django.db.models import Max
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from departments.models import CongressSession, Deputy, User
-from suggestions.models import (
-    Event,
-    Kind,
-    Source,
-    Status,
-    Suggestion,
-    Topic,
-)
-from suggestions.services._steps import (
-    _check_date,
-    _lock,
-    _refuse,
-    _require_office,
-    _save,
-    _state,
-    _today,
-)
+from departments.models import CongressSession
+from departments.models import Deputy
+from departments.models import User
+from suggestions.models import Event
+from suggestions.models import Kind
+from suggestions.models import Source
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.models import Topic
+from suggestions.services._steps import _check_date
+from suggestions.services._steps import _lock
+from suggestions.services._steps import _refuse
+from suggestions.services._steps import _require_office
+from suggestions.services._steps import _save
+from suggestions.services._steps import _state
+from suggestions.services._steps import _today
 from suggestions.services.assignment import _lapse_requests
-from suggestions.services.rules import _check_update, _check_void
+from suggestions.services.rules import _check_update
+from suggestions.services.rules import _check_void
 
 EDITABLE_FIELDS = (
     "year",

@@ -11,25 +11,22 @@ from django.utils import timezone
 
 from departments.models import User
 from suggestions import asof
-from suggestions.models import (
-    Event,
-    FollowUp,
-    Outcome,
-    OutcomeChange,
-    Reply,
-    Status,
-    Suggestion,
-)
-from suggestions.services._steps import (
-    _check_date,
-    _lock,
-    _refuse,
-    _save,
-    _save_record,
-    _state,
-    _today,
-)
-from suggestions.services.rules import _check_co_opinion, _check_reply
+from suggestions.models import Event
+from suggestions.models import FollowUp
+from suggestions.models import Outcome
+from suggestions.models import OutcomeChange
+from suggestions.models import Reply
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.services._steps import _check_date
+from suggestions.services._steps import _lock
+from suggestions.services._steps import _refuse
+from suggestions.services._steps import _save
+from suggestions.services._steps import _save_record
+from suggestions.services._steps import _state
+from suggestions.services._steps import _today
+from suggestions.services.rules import _check_co_opinion
+from suggestions.services.rules import _check_reply
 
 
 @transaction.atomic

@@ -9,23 +9,20 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from departments import roles
-from departments.models import Department, User
-from suggestions.models import (
-    Assignment,
-    ExtensionRequest,
-    FollowUp,
-    RequestStatus,
-    ReturnRequest,
-    Status,
-)
-from suggestions.services._steps import (
-    ItemState,
-    _held,
-    _refuse,
-    _require_not_voided,
-    _require_office,
-    _require_status,
-)
+from departments.models import Department
+from departments.models import User
+from suggestions.models import Assignment
+from suggestions.models import ExtensionRequest
+from suggestions.models import FollowUp
+from suggestions.models import RequestStatus
+from suggestions.models import ReturnRequest
+from suggestions.models import Status
+from suggestions.services._steps import ItemState
+from suggestions.services._steps import _held
+from suggestions.services._steps import _refuse
+from suggestions.services._steps import _require_not_voided
+from suggestions.services._steps import _require_office
+from suggestions.services._steps import _require_status
 
 
 def _check_update(state: ItemState, actor: User) -> None:

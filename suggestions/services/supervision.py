@@ -7,25 +7,22 @@ import datetime as dt
 from django.db import transaction
 
 from departments.models import User
-from suggestions.models import (
-    Event,
-    FollowUp,
-    Outcome,
-    Status,
-    Suggestion,
-)
-from suggestions.services._steps import (
-    _check_date,
-    _lock,
-    _refuse,
-    _require_status,
-    _save,
-    _save_record,
-    _state,
-    _today,
-)
+from suggestions.models import Event
+from suggestions.models import FollowUp
+from suggestions.models import Outcome
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.services._steps import _check_date
+from suggestions.services._steps import _lock
+from suggestions.services._steps import _refuse
+from suggestions.services._steps import _require_status
+from suggestions.services._steps import _save
+from suggestions.services._steps import _save_record
+from suggestions.services._steps import _state
+from suggestions.services._steps import _today
 from suggestions.services.reply import _record_outcome
-from suggestions.services.rules import _check_follow_up, _check_key_supervision
+from suggestions.services.rules import _check_follow_up
+from suggestions.services.rules import _check_key_supervision
 
 
 @transaction.atomic

@@ -17,7 +17,8 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from config.api_auth import token_issue
 from departments.models import ApiToken
-from tests.api.conftest import API, token_client
+from tests.api.conftest import API
+from tests.api.conftest import token_client
 from tests.factories import UserFactory
 
 TOKEN_URL = f"{API}/auth/token/"

@@ -15,11 +15,22 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from departments.models import CongressSession, Department, Deputy
-from suggestions.models import FollowUp, Status, Suggestion
-from tests.api.conftest import API, ROLES, item_url, token_client
-from tests.factories import CongressSessionFactory, DeputyFactory
-from tests.permission_table import ALL_ACTIONS, ALLOWED, STAGES, SUPERVISOR_REASONS
+from departments.models import CongressSession
+from departments.models import Department
+from departments.models import Deputy
+from suggestions.models import FollowUp
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from tests.api.conftest import API
+from tests.api.conftest import ROLES
+from tests.api.conftest import item_url
+from tests.api.conftest import token_client
+from tests.factories import CongressSessionFactory
+from tests.factories import DeputyFactory
+from tests.permission_table import ALL_ACTIONS
+from tests.permission_table import ALLOWED
+from tests.permission_table import STAGES
+from tests.permission_table import SUPERVISOR_REASONS
 
 # Of the refused actions, those refused because of the item's state (400); every other
 # refusal is about who acts (403).

@@ -9,11 +9,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from departments.models import CongressSession, Department, Deputy
+from departments.models import CongressSession
+from departments.models import Department
+from departments.models import Deputy
 from suggestions import services
-from suggestions.models import Kind, Source
-from tests.api.conftest import API, token_client
-from tests.factories import CongressSessionFactory, DeputyFactory, SuggestionFactory
+from suggestions.models import Kind
+from suggestions.models import Source
+from tests.api.conftest import API
+from tests.api.conftest import token_client
+from tests.factories import CongressSessionFactory
+from tests.factories import DeputyFactory
+from tests.factories import SuggestionFactory
 
 
 @pytest.fixture

@@ -3,32 +3,31 @@
 import datetime as dt
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from suggestions import services
-from suggestions.models import Outcome, Status, Suggestion
+from suggestions.models import Outcome
+from suggestions.models import Status
+from suggestions.models import Suggestion
 from tests.browser.conftest import login
-from tests.browser.helpers import (
-    VIEWPORT,
-    add_months,
-    at,
-    iso,
-    shot,
-    today,
-    write_pdf,
-)
-from tests.factories import (
-    CongressSessionFactory,
-    DepartmentFactory,
-    DeputyFactory,
-    SuggestionFactory,
-    handler_user,
-    office_user,
-    supervisor_user,
-)
+from tests.browser.helpers import VIEWPORT
+from tests.browser.helpers import add_months
+from tests.browser.helpers import at
+from tests.browser.helpers import iso
+from tests.browser.helpers import shot
+from tests.browser.helpers import today
+from tests.browser.helpers import write_pdf
+from tests.factories import CongressSessionFactory
+from tests.factories import DepartmentFactory
+from tests.factories import DeputyFactory
+from tests.factories import SuggestionFactory
+from tests.factories import handler_user
+from tests.factories import office_user
+from tests.factories import supervisor_user
 
 pytestmark = pytest.mark.browser
 

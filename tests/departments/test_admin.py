@@ -6,8 +6,13 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from departments.models import Department, Deputy, Role, User
-from suggestions.models import CalendarDay, Status, Suggestion
+from departments.models import Department
+from departments.models import Deputy
+from departments.models import Role
+from departments.models import User
+from suggestions.models import CalendarDay
+from suggestions.models import Status
+from suggestions.models import Suggestion
 from tests.factories import UserFactory
 
 

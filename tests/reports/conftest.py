@@ -5,7 +5,10 @@ import pytest
 from django.core.management import call_command
 
 from suggestions import services
-from suggestions.models import FollowUp, Outcome, Source, Suggestion
+from suggestions.models import FollowUp
+from suggestions.models import Outcome
+from suggestions.models import Source
+from suggestions.models import Suggestion
 from tests.conftest import at
 from tests.factories import SuggestionFactory
 

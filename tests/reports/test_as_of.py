@@ -13,23 +13,29 @@ from django.core.exceptions import ValidationError
 from docx import Document
 
 from reports.exports.docx import render_docx
-from reports.exports.rows import OVERDUE, PENDING, REPLIED_LATE, REPLIED_ON_TIME, report_detail_rows
+from reports.exports.rows import OVERDUE
+from reports.exports.rows import PENDING
+from reports.exports.rows import REPLIED_LATE
+from reports.exports.rows import REPLIED_ON_TIME
+from reports.exports.rows import report_detail_rows
 from reports.exports.xlsx import render_xlsx
 from reports.renderers import report_to_dict
-from reports.selectors import Scope, report_compute
+from reports.selectors import Scope
+from reports.selectors import report_compute
 from suggestions import services
-from suggestions.models import (
-    ExtensionRequest,
-    FollowUp,
-    Outcome,
-    Satisfaction,
-    Source,
-    Status,
-    Suggestion,
-)
-from tests.api.conftest import API, token_client
+from suggestions.models import ExtensionRequest
+from suggestions.models import FollowUp
+from suggestions.models import Outcome
+from suggestions.models import Satisfaction
+from suggestions.models import Source
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from tests.api.conftest import API
+from tests.api.conftest import token_client
 from tests.conftest import at
-from tests.factories import DepartmentFactory, SuggestionFactory, handler_user
+from tests.factories import DepartmentFactory
+from tests.factories import SuggestionFactory
+from tests.factories import handler_user
 
 SIGNED_ON = dt.date(2025, 1, 15)
 

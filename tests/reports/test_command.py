@@ -4,7 +4,8 @@ import io
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 
 from tests.reports.test_selectors import REFERENCE_NARRATIVE
 

@@ -8,21 +8,29 @@ import zipfile
 import openpyxl
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.test.utils import override_settings
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from reports.exports.docx import render_docx
 from reports.exports.rows import report_detail_rows
-from reports.exports.xlsx import SHEET_NAMES, render_xlsx
-from reports.renderers import PLANNED_FORMATS, RENDERERS
-from reports.selectors import Scope, quarter_bounds, report_compute
-from suggestions.models import Outcome, Suggestion
+from reports.exports.xlsx import SHEET_NAMES
+from reports.exports.xlsx import render_xlsx
+from reports.renderers import PLANNED_FORMATS
+from reports.renderers import RENDERERS
+from reports.selectors import Scope
+from reports.selectors import quarter_bounds
+from reports.selectors import report_compute
+from suggestions.models import Outcome
+from suggestions.models import Suggestion
 from tests.factories import DeputyFactory
-from tests.reports.test_selectors import REFERENCE_NARRATIVE, _bulk_items
+from tests.reports.test_selectors import REFERENCE_NARRATIVE
+from tests.reports.test_selectors import _bulk_items
 
 AS_OF_TEXT = "截至2023年9月30日"
 FORMULA_LIKE = ["=1+1", "@SUM(A1)", "+1", "-1+1", '=HYPERLINK("http://example.com","x")']

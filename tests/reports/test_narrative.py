@@ -2,9 +2,13 @@
 
 import datetime as dt
 
-from reports.narrative import narrative_overall, narrative_sections, pct
-from reports.selectors import Scope, report_compute
-from suggestions.models import Outcome, Satisfaction
+from reports.narrative import narrative_overall
+from reports.narrative import narrative_sections
+from reports.narrative import pct
+from reports.selectors import Scope
+from reports.selectors import report_compute
+from suggestions.models import Outcome
+from suggestions.models import Satisfaction
 
 Q1 = dt.date(2024, 3, 31)
 Q2 = dt.date(2024, 6, 30)

@@ -8,30 +8,28 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from departments.models import Department
-from reports.narrative import narrative_overall, narrative_sections
+from reports.narrative import narrative_overall
+from reports.narrative import narrative_sections
 from reports.renderers import report_to_dict
-from reports.selectors import (
-    Scope,
-    percent,
-    previous_quarter_end,
-    quarter_bounds,
-    report_compute,
-    round_half_up,
-)
-from suggestions.models import (
-    Assignment,
-    Feedback,
-    FollowUp,
-    Kind,
-    Outcome,
-    OutcomeChange,
-    Reply,
-    Satisfaction,
-    Source,
-    Suggestion,
-)
+from reports.selectors import Scope
+from reports.selectors import percent
+from reports.selectors import previous_quarter_end
+from reports.selectors import quarter_bounds
+from reports.selectors import report_compute
+from reports.selectors import round_half_up
+from suggestions.models import Assignment
+from suggestions.models import Feedback
+from suggestions.models import FollowUp
+from suggestions.models import Kind
+from suggestions.models import Outcome
+from suggestions.models import OutcomeChange
+from suggestions.models import Reply
+from suggestions.models import Satisfaction
+from suggestions.models import Source
+from suggestions.models import Suggestion
 from tests.factories import DeputyFactory
-from tests.reports.conftest import Q2_2023, Q3_2023
+from tests.reports.conftest import Q2_2023
+from tests.reports.conftest import Q3_2023
 
 REFERENCE_NARRATIVE = (
     "截至2023年9月30日，由区政府承办的176件代表建议中，有175件均在规定时间内办复，"

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from reports.models import IssuedReport
 from suggestions import services
-from suggestions.models import Outcome, Status
+from suggestions.models import Outcome
+from suggestions.models import Status
 from tests.conftest import at
 from tests.factories import SuggestionFactory
 

@@ -14,23 +14,23 @@ import pytest
 from django.urls import reverse
 
 from suggestions import services
-from suggestions.deadlines import (
-    WorkingCalendar,
-    add_months,
-    add_working_days,
-    calendar_covers,
-    calendar_range,
-    is_working_day,
-    working_days_between,
-)
-from suggestions.models import Assignment, CalendarDay, DeadlinePolicy, Status, Suggestion
-from suggestions.selectors import (
-    DeadlineState,
-    due_soon_limit,
-    filter_due_soon,
-    filter_overdue,
-    with_deadline_state,
-)
+from suggestions.deadlines import WorkingCalendar
+from suggestions.deadlines import add_months
+from suggestions.deadlines import add_working_days
+from suggestions.deadlines import calendar_covers
+from suggestions.deadlines import calendar_range
+from suggestions.deadlines import is_working_day
+from suggestions.deadlines import working_days_between
+from suggestions.models import Assignment
+from suggestions.models import CalendarDay
+from suggestions.models import DeadlinePolicy
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.selectors import DeadlineState
+from suggestions.selectors import due_soon_limit
+from suggestions.selectors import filter_due_soon
+from suggestions.selectors import filter_overdue
+from suggestions.selectors import with_deadline_state
 from tests.conftest import at
 
 D = dt.date

@@ -9,24 +9,26 @@ import io
 from collections import Counter
 
 import pytest
-from django.core.management import CommandError, call_command
-from django.db.models import OuterRef, Subquery
+from django.core.management import CommandError
+from django.core.management import call_command
+from django.db.models import OuterRef
+from django.db.models import Subquery
 
-from departments.models import Department, Deputy, User
-from suggestions.models import (
-    Assignment,
-    CalendarDay,
-    Event,
-    Feedback,
-    FollowUp,
-    Kind,
-    Outcome,
-    OutcomeChange,
-    Reply,
-    Satisfaction,
-    Source,
-    Suggestion,
-)
+from departments.models import Department
+from departments.models import Deputy
+from departments.models import User
+from suggestions.models import Assignment
+from suggestions.models import CalendarDay
+from suggestions.models import Event
+from suggestions.models import Feedback
+from suggestions.models import FollowUp
+from suggestions.models import Kind
+from suggestions.models import Outcome
+from suggestions.models import OutcomeChange
+from suggestions.models import Reply
+from suggestions.models import Satisfaction
+from suggestions.models import Source
+from suggestions.models import Suggestion
 
 Q2 = dt.date(2023, 6, 30)
 Q3 = dt.date(2023, 9, 30)

@@ -13,25 +13,24 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from departments.models import Deputy, Role
-from suggestions import exports, imports, services
-from suggestions.models import (
-    Assignment,
-    ExportLog,
-    ExtensionRequest,
-    Kind,
-    Source,
-    Status,
-    Suggestion,
-    Topic,
-)
+from departments.models import Deputy
+from departments.models import Role
+from suggestions import exports
+from suggestions import imports
+from suggestions import services
+from suggestions.models import Assignment
+from suggestions.models import ExportLog
+from suggestions.models import ExtensionRequest
+from suggestions.models import Kind
+from suggestions.models import Source
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.models import Topic
 from tests.conftest import at
-from tests.factories import (
-    CongressSessionFactory,
-    DeputyFactory,
-    SuggestionFactory,
-    UserFactory,
-)
+from tests.factories import CongressSessionFactory
+from tests.factories import DeputyFactory
+from tests.factories import SuggestionFactory
+from tests.factories import UserFactory
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-1+1", "@SUM(A1)", "=1+1", "#N/A"]
 

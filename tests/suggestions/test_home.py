@@ -4,7 +4,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from suggestions.models import Status
-from tests.factories import SuggestionFactory, UserFactory
+from tests.factories import SuggestionFactory
+from tests.factories import UserFactory
 
 HOME = reverse("suggestions:home")
 

@@ -11,9 +11,12 @@ import openpyxl.xml
 import pytest
 
 from suggestions import imports
-from suggestions.models import Event, Suggestion
+from suggestions.models import Event
+from suggestions.models import Suggestion
 from tests.suggestions import test_import_rows
-from tests.suggestions.test_import_rows import HEADERS, good_row, xlsx
+from tests.suggestions.test_import_rows import HEADERS
+from tests.suggestions.test_import_rows import good_row
+from tests.suggestions.test_import_rows import xlsx
 
 people = test_import_rows.people
 

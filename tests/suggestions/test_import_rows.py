@@ -12,14 +12,23 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from departments.models import Deputy
-from suggestions import imports, services
-from suggestions.models import Event, Kind, Source, Status, Suggestion, Topic
-from tests.factories import CongressSessionFactory, DeputyFactory, SuggestionFactory
+from suggestions import imports
+from suggestions import services
+from suggestions.models import Event
+from suggestions.models import Kind
+from suggestions.models import Source
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from suggestions.models import Topic
+from tests.factories import CongressSessionFactory
+from tests.factories import DeputyFactory
+from tests.factories import SuggestionFactory
 
 HEADERS = ["编号", "年度", "类别", "提出时间", "会议", "标题", "内容", "主题分类", "领衔代表"]
 HEADERS += ["联名代表", "收到日期"]

@@ -10,11 +10,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from suggestions import excel_views, imports
-from suggestions.models import Event, Suggestion
+from suggestions import excel_views
+from suggestions import imports
+from suggestions.models import Event
+from suggestions.models import Suggestion
 from tests.factories import SuggestionFactory
 from tests.suggestions import test_import_rows
-from tests.suggestions.test_import_rows import good_row, xlsx
+from tests.suggestions.test_import_rows import good_row
+from tests.suggestions.test_import_rows import xlsx
 
 people = test_import_rows.people
 

@@ -3,7 +3,10 @@
 import datetime as dt
 
 from suggestions import services
-from suggestions.models import Event, Outcome, OutcomeChange, Status
+from suggestions.models import Event
+from suggestions.models import Outcome
+from suggestions.models import OutcomeChange
+from suggestions.models import Status
 from tests.conftest import at
 
 

@@ -6,20 +6,19 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from suggestions import services
-from suggestions.models import (
-    Assignment,
-    Event,
-    Feedback,
-    FollowUp,
-    Outcome,
-    OutcomeChange,
-    Reply,
-    Satisfaction,
-    Status,
-    Suggestion,
-)
+from suggestions.models import Assignment
+from suggestions.models import Event
+from suggestions.models import Feedback
+from suggestions.models import FollowUp
+from suggestions.models import Outcome
+from suggestions.models import OutcomeChange
+from suggestions.models import Reply
+from suggestions.models import Satisfaction
+from suggestions.models import Status
+from suggestions.models import Suggestion
 from suggestions.services import VersionConflict
-from tests.conftest import ASSIGNED_ON, at
+from tests.conftest import ASSIGNED_ON
+from tests.conftest import at
 from tests.factories import office_user
 
 LATER = dt.date(2024, 3, 20)

@@ -20,11 +20,19 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from suggestions import services, views
-from suggestions.models import Outcome, Reply, Status, Suggestion
+from suggestions import services
+from suggestions import views
+from suggestions.models import Outcome
+from suggestions.models import Reply
+from suggestions.models import Status
+from suggestions.models import Suggestion
 from tests.conftest import PDF
-from tests.factories import DeputyFactory, SuggestionFactory
-from tests.permission_table import ALL_ACTIONS, ALLOWED, STAGES, SUPERVISOR_REASONS
+from tests.factories import DeputyFactory
+from tests.factories import SuggestionFactory
+from tests.permission_table import ALL_ACTIONS
+from tests.permission_table import ALLOWED
+from tests.permission_table import STAGES
+from tests.permission_table import SUPERVISOR_REASONS
 
 ROLES = ["anonymous", "office", "supervisor", "lead", "co", "other"]
 

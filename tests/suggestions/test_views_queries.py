@@ -17,17 +17,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from suggestions import services, views
-from suggestions.models import (
-    FollowUp,
-    Kind,
-    Outcome,
-    Satisfaction,
-    Source,
-    Suggestion,
-    Topic,
-)
-from tests.factories import DeputyFactory, SuggestionFactory
+from suggestions import services
+from suggestions import views
+from suggestions.models import FollowUp
+from suggestions.models import Kind
+from suggestions.models import Outcome
+from suggestions.models import Satisfaction
+from suggestions.models import Source
+from suggestions.models import Suggestion
+from suggestions.models import Topic
+from tests.factories import DeputyFactory
+from tests.factories import SuggestionFactory
 
 LIST = reverse("suggestions:list")
 WORKSPACE = reverse("suggestions:workspace")

@@ -7,10 +7,12 @@ from django.contrib.auth.models import AnonymousUser
 
 from departments.models import Role
 from suggestions import services
-from suggestions.models import Status, Suggestion
+from suggestions.models import Status
+from suggestions.models import Suggestion
 from suggestions.selectors import suggestions_visible_to
 from tests.conftest import at
-from tests.factories import UserFactory, handler_user
+from tests.factories import UserFactory
+from tests.factories import handler_user
 
 LATER = dt.date(2024, 3, 20)
 

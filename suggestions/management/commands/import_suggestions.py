@@ -6,10 +6,12 @@ row and column, nothing is imported, and the command exits with status 1.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 from departments import roles
-from departments.models import Role, User
+from departments.models import Role
+from departments.models import User
 from suggestions import imports
 
 

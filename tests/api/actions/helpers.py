@@ -6,7 +6,9 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from suggestions.models import Assignment, Event, Suggestion
+from suggestions.models import Assignment
+from suggestions.models import Event
+from suggestions.models import Suggestion
 from tests.api.conftest import item_url
 from tests.conftest import PDF
 

@@ -5,8 +5,12 @@ decision: what they do, and their refusals.
 from __future__ import annotations
 
 from suggestions.deadlines import add_months
-from suggestions.models import ExtensionRequest, RequestStatus, ReturnRequest
-from tests.api.actions.helpers import act, assert_chinese_field_errors, snapshot
+from suggestions.models import ExtensionRequest
+from suggestions.models import RequestStatus
+from suggestions.models import ReturnRequest
+from tests.api.actions.helpers import act
+from tests.api.actions.helpers import assert_chinese_field_errors
+from tests.api.actions.helpers import snapshot
 from tests.api.conftest import item_url
 
 

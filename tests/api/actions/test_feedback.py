@@ -4,7 +4,8 @@ conflict (409); a role that may not close is refused (403) before its version is
 
 from __future__ import annotations
 
-from tests.api.actions.helpers import act, snapshot
+from tests.api.actions.helpers import act
+from tests.api.actions.helpers import snapshot
 from tests.api.conftest import item_url
 
 

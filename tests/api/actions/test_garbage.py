@@ -9,7 +9,8 @@ import pytest
 
 from suggestions.models import Suggestion
 from tests.api.actions.helpers import has_chinese
-from tests.api.conftest import API, item_url
+from tests.api.conftest import API
+from tests.api.conftest import item_url
 
 
 def test_malformed_json_is_400_in_chinese(clients, stages):

@@ -5,8 +5,11 @@ they write, a stale edit (409), and invalid input (400, field by field, in Chine
 from __future__ import annotations
 
 from suggestions.models import Suggestion
-from tests.api.actions.helpers import act, assert_chinese_field_errors, snapshot
-from tests.api.conftest import API, item_url
+from tests.api.actions.helpers import act
+from tests.api.actions.helpers import assert_chinese_field_errors
+from tests.api.actions.helpers import snapshot
+from tests.api.conftest import API
+from tests.api.conftest import item_url
 from tests.factories import DeputyFactory
 
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 from django.utils import timezone
 
 from suggestions.deadlines import add_months
-from suggestions.models import OutcomeChange, Reply
-from tests.api.actions.helpers import act, letter
-from tests.api.conftest import API, item_url
+from suggestions.models import OutcomeChange
+from suggestions.models import Reply
+from tests.api.actions.helpers import act
+from tests.api.actions.helpers import letter
+from tests.api.conftest import API
+from tests.api.conftest import item_url
 from tests.conftest import PDF
 from tests.factories import DeputyFactory
 

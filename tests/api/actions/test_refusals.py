@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.api.actions.helpers import act, snapshot
+from tests.api.actions.helpers import act
+from tests.api.actions.helpers import snapshot
 
 REFUSALS = [
     # (stage, role, action, body, code, detail — exact, or the start when it ends with "…")

@@ -10,7 +10,10 @@ import pytest
 from django.utils import timezone
 
 from suggestions.models import Reply
-from tests.api.actions.helpers import act, has_chinese, letter, snapshot
+from tests.api.actions.helpers import act
+from tests.api.actions.helpers import has_chinese
+from tests.api.actions.helpers import letter
+from tests.api.actions.helpers import snapshot
 from tests.api.conftest import item_url
 from tests.conftest import PDF
 

@@ -5,7 +5,9 @@ supervisor: what they write, a stale version (409), an unknown choice (400).
 from __future__ import annotations
 
 from suggestions.models import FollowUp
-from tests.api.actions.helpers import act, assert_chinese_field_errors, snapshot
+from tests.api.actions.helpers import act
+from tests.api.actions.helpers import assert_chinese_field_errors
+from tests.api.actions.helpers import snapshot
 from tests.api.conftest import item_url
 
 

@@ -10,24 +10,20 @@ from django.urls import reverse
 
 from suggestions import services
 from suggestions.deadlines import add_months
-from suggestions.models import (
-    Assignment,
-    Event,
-    ExtensionRequest,
-    RequestStatus,
-    ReturnRequest,
-    Status,
-)
+from suggestions.models import Assignment
+from suggestions.models import Event
+from suggestions.models import ExtensionRequest
+from suggestions.models import RequestStatus
+from suggestions.models import ReturnRequest
+from suggestions.models import Status
 from tests.factories import SuggestionFactory
-from tests.suggestions.actions.helpers import (
-    action_url,
-    field_error,
-    fresh,
-    iso,
-    radio_checked,
-    submit,
-    today,
-)
+from tests.suggestions.actions.helpers import action_url
+from tests.suggestions.actions.helpers import field_error
+from tests.suggestions.actions.helpers import fresh
+from tests.suggestions.actions.helpers import iso
+from tests.suggestions.actions.helpers import radio_checked
+from tests.suggestions.actions.helpers import submit
+from tests.suggestions.actions.helpers import today
 
 # ---------------------------------------------------------------------------------------
 # Assign

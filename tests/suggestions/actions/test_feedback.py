@@ -7,16 +7,16 @@ from __future__ import annotations
 from django.urls import reverse
 
 from suggestions.deadlines import add_months
-from suggestions.models import Feedback, Satisfaction, Status
-from tests.suggestions.actions.helpers import (
-    action_url,
-    field_error,
-    fresh,
-    iso,
-    radio_checked,
-    submit,
-    today,
-)
+from suggestions.models import Feedback
+from suggestions.models import Satisfaction
+from suggestions.models import Status
+from tests.suggestions.actions.helpers import action_url
+from tests.suggestions.actions.helpers import field_error
+from tests.suggestions.actions.helpers import fresh
+from tests.suggestions.actions.helpers import iso
+from tests.suggestions.actions.helpers import radio_checked
+from tests.suggestions.actions.helpers import submit
+from tests.suggestions.actions.helpers import today
 
 
 def test_feedback_satisfied_closes(client, office, stages):

@@ -11,18 +11,19 @@ import pytest
 from django.urls import reverse
 
 from suggestions import services
-from suggestions.models import Event, Status, Suggestion
-from tests.factories import DeputyFactory, office_user
-from tests.suggestions.actions.helpers import (
-    REQUIRED,
-    action_url,
-    browser_data,
-    detail_url,
-    field_error,
-    fresh,
-    hidden_version,
-    submit,
-)
+from suggestions.models import Event
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from tests.factories import DeputyFactory
+from tests.factories import office_user
+from tests.suggestions.actions.helpers import REQUIRED
+from tests.suggestions.actions.helpers import action_url
+from tests.suggestions.actions.helpers import browser_data
+from tests.suggestions.actions.helpers import detail_url
+from tests.suggestions.actions.helpers import field_error
+from tests.suggestions.actions.helpers import fresh
+from tests.suggestions.actions.helpers import hidden_version
+from tests.suggestions.actions.helpers import submit
 
 # ---------------------------------------------------------------------------------------
 # Register

@@ -13,20 +13,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from suggestions import services
-from suggestions.models import Assignment, Outcome, Reply, Satisfaction, Status
+from suggestions.models import Assignment
+from suggestions.models import Outcome
+from suggestions.models import Reply
+from suggestions.models import Satisfaction
+from suggestions.models import Status
 from tests.conftest import PDF
-from tests.suggestions.actions.helpers import (
-    REQUIRED,
-    action_url,
-    detail_url,
-    field_error,
-    fresh,
-    iso,
-    radio_checked,
-    stored_files,
-    submit,
-    today,
-)
+from tests.suggestions.actions.helpers import REQUIRED
+from tests.suggestions.actions.helpers import action_url
+from tests.suggestions.actions.helpers import detail_url
+from tests.suggestions.actions.helpers import field_error
+from tests.suggestions.actions.helpers import fresh
+from tests.suggestions.actions.helpers import iso
+from tests.suggestions.actions.helpers import radio_checked
+from tests.suggestions.actions.helpers import stored_files
+from tests.suggestions.actions.helpers import submit
+from tests.suggestions.actions.helpers import today
 
 # ---------------------------------------------------------------------------------------
 # Co-handling opinion

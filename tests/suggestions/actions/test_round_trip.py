@@ -11,7 +11,10 @@ import re
 import pytest
 
 from suggestions.models import Status
-from tests.suggestions.actions.helpers import action_url, browser_data, fresh, iso
+from tests.suggestions.actions.helpers import action_url
+from tests.suggestions.actions.helpers import browser_data
+from tests.suggestions.actions.helpers import fresh
+from tests.suggestions.actions.helpers import iso
 
 ROUND_TRIPS = {
     # name: (stage, actor, fields the user fills in, status after)

@@ -5,7 +5,11 @@
 from __future__ import annotations
 
 from suggestions.models import FollowUp
-from tests.suggestions.actions.helpers import action_url, fresh, iso, submit, today
+from tests.suggestions.actions.helpers import action_url
+from tests.suggestions.actions.helpers import fresh
+from tests.suggestions.actions.helpers import iso
+from tests.suggestions.actions.helpers import submit
+from tests.suggestions.actions.helpers import today
 
 
 def test_follow_up_by_the_supervisor(client, supervisor, stages):

@@ -26,21 +26,20 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from suggestions import services
-from suggestions.models import (
-    Assignment,
-    Event,
-    ExtensionRequest,
-    Feedback,
-    FollowUp,
-    Outcome,
-    OutcomeChange,
-    Reply,
-    ReturnRequest,
-    Satisfaction,
-    Status,
-    Suggestion,
-)
-from tests.conftest import ASSIGNED_ON, at
+from suggestions.models import Assignment
+from suggestions.models import Event
+from suggestions.models import ExtensionRequest
+from suggestions.models import Feedback
+from suggestions.models import FollowUp
+from suggestions.models import Outcome
+from suggestions.models import OutcomeChange
+from suggestions.models import Reply
+from suggestions.models import ReturnRequest
+from suggestions.models import Satisfaction
+from suggestions.models import Status
+from suggestions.models import Suggestion
+from tests.conftest import ASSIGNED_ON
+from tests.conftest import at
 
 ACK_ON = dt.date(2024, 2, 2)
 IN_WINDOW = dt.date(2024, 2, 5)  # inside the return window (ends 2024-02-07)

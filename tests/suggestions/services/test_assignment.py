@@ -12,18 +12,18 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from suggestions import services
-from suggestions.models import Assignment, RequestStatus, ReturnRequest
+from suggestions.models import Assignment
+from suggestions.models import RequestStatus
+from suggestions.models import ReturnRequest
 from tests.conftest import at
-from tests.suggestions.services.helpers import (
-    ASSIGNED,
-    EXTEND_TO,
-    IN_PROGRESS,
-    IN_WINDOW,
-    LATER,
-    assert_refused,
-    build,
-    snapshot,
-)
+from tests.suggestions.services.helpers import ASSIGNED
+from tests.suggestions.services.helpers import EXTEND_TO
+from tests.suggestions.services.helpers import IN_PROGRESS
+from tests.suggestions.services.helpers import IN_WINDOW
+from tests.suggestions.services.helpers import LATER
+from tests.suggestions.services.helpers import assert_refused
+from tests.suggestions.services.helpers import build
+from tests.suggestions.services.helpers import snapshot
 
 
 def test_assign_with_the_lead_also_as_co_department_is_refused(journey):

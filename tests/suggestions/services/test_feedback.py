@@ -9,14 +9,12 @@ import datetime as dt
 from suggestions import services
 from suggestions.models import Satisfaction
 from tests.conftest import at
-from tests.suggestions.services.helpers import (
-    DRAFT,
-    LATER,
-    REPLIED,
-    REPLIED_ON,
-    REWORK,
-    assert_refused,
-)
+from tests.suggestions.services.helpers import DRAFT
+from tests.suggestions.services.helpers import LATER
+from tests.suggestions.services.helpers import REPLIED
+from tests.suggestions.services.helpers import REPLIED_ON
+from tests.suggestions.services.helpers import REWORK
+from tests.suggestions.services.helpers import assert_refused
 
 
 def test_unsatisfied_feedback_without_a_comment_is_refused(journey):

@@ -11,10 +11,17 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from suggestions import services
-from suggestions.models import Event, Source, Suggestion
+from suggestions.models import Event
+from suggestions.models import Source
+from suggestions.models import Suggestion
 from tests.conftest import at
-from tests.factories import DeputyFactory, SuggestionFactory
-from tests.suggestions.services.helpers import ASSIGNED, CLOSED, DRAFT, LATER, assert_refused
+from tests.factories import DeputyFactory
+from tests.factories import SuggestionFactory
+from tests.suggestions.services.helpers import ASSIGNED
+from tests.suggestions.services.helpers import CLOSED
+from tests.suggestions.services.helpers import DRAFT
+from tests.suggestions.services.helpers import LATER
+from tests.suggestions.services.helpers import assert_refused
 
 
 def test_duplicate_number_on_create_is_refused(office):

@@ -18,23 +18,25 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from suggestions import services
-from suggestions.models import FollowUp, Outcome, Satisfaction, Source, Suggestion
+from suggestions.models import FollowUp
+from suggestions.models import Outcome
+from suggestions.models import Satisfaction
+from suggestions.models import Source
+from suggestions.models import Suggestion
 from tests.conftest import at
 from tests.factories import DeputyFactory
-from tests.suggestions.services.helpers import (
-    ASSIGNED,
-    CLOSED,
-    DRAFT,
-    EXTEND_TO,
-    IN_PROGRESS,
-    IN_WINDOW,
-    LATER,
-    REPLIED,
-    REWORK,
-    VOIDED,
-    build,
-    snapshot,
-)
+from tests.suggestions.services.helpers import ASSIGNED
+from tests.suggestions.services.helpers import CLOSED
+from tests.suggestions.services.helpers import DRAFT
+from tests.suggestions.services.helpers import EXTEND_TO
+from tests.suggestions.services.helpers import IN_PROGRESS
+from tests.suggestions.services.helpers import IN_WINDOW
+from tests.suggestions.services.helpers import LATER
+from tests.suggestions.services.helpers import REPLIED
+from tests.suggestions.services.helpers import REWORK
+from tests.suggestions.services.helpers import VOIDED
+from tests.suggestions.services.helpers import build
+from tests.suggestions.services.helpers import snapshot
 
 STATES = [DRAFT, ASSIGNED, IN_PROGRESS, REPLIED, REWORK, CLOSED, VOIDED]
 

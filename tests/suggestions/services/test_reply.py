@@ -8,15 +8,14 @@ import datetime as dt
 
 from suggestions import services
 from suggestions.models import Outcome
-from tests.conftest import ASSIGNED_ON, at
-from tests.suggestions.services.helpers import (
-    ASSIGNED,
-    IN_PROGRESS,
-    LATER,
-    REWORK,
-    assert_refused,
-    build,
-)
+from tests.conftest import ASSIGNED_ON
+from tests.conftest import at
+from tests.suggestions.services.helpers import ASSIGNED
+from tests.suggestions.services.helpers import IN_PROGRESS
+from tests.suggestions.services.helpers import LATER
+from tests.suggestions.services.helpers import REWORK
+from tests.suggestions.services.helpers import assert_refused
+from tests.suggestions.services.helpers import build
 
 
 def test_empty_co_opinion_is_refused(journey):

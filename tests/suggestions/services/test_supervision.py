@@ -7,9 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 from suggestions import services
-from suggestions.models import FollowUp, Outcome
+from suggestions.models import FollowUp
+from suggestions.models import Outcome
 from tests.conftest import at
-from tests.suggestions.services.helpers import ASSIGNED, IN_PROGRESS, LATER, REPLIED, assert_refused
+from tests.suggestions.services.helpers import ASSIGNED
+from tests.suggestions.services.helpers import IN_PROGRESS
+from tests.suggestions.services.helpers import LATER
+from tests.suggestions.services.helpers import REPLIED
+from tests.suggestions.services.helpers import assert_refused
 
 
 def test_follow_up_kinds_are_limited_by_role(journey):
