@@ -6,9 +6,8 @@
 compute: report_compute (every figure and list of the report, the previous quarter included)
 against one hand-written SQL aggregate that yields the same totals as of D (assigned,
 replied, on time, outcome counts); the totals are checked equal, and the ORM's own
-aggregate of those totals (selectors._grouped_figures, summed) is timed
-too. Best of --repeat runs after a
-warm-up, all in the same process and the same run.
+aggregate of those totals (figures.grouped_figures, summed) is timed too. Best of --repeat
+runs after a warm-up, all in the same process and the same run.
 
 xlsx: render_xlsx(report) against the floor, plain openpyxl write-only writing the same 明细
 cells from the same query, each in a fresh subprocess whose peak RSS is read with wait4.
@@ -43,9 +42,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from reports.exports.rows import DETAIL_COLUMNS  # noqa: E402
 from reports.exports.rows import report_detail_rows  # noqa: E402
 from reports.exports.xlsx import render_xlsx  # noqa: E402
+from reports.figures import grouped_figures  # noqa: E402
+from reports.figures import total_figures  # noqa: E402
 from reports.selectors import Scope  # noqa: E402
-from reports.selectors import _grouped_figures  # noqa: E402
-from reports.selectors import _totals  # noqa: E402
 from reports.selectors import quarter_bounds  # noqa: E402
 from reports.selectors import report_compute  # noqa: E402
 from suggestions.models import Outcome  # noqa: E402
@@ -165,7 +164,9 @@ def bench_compute(args) -> None:
         lambda: report_compute(scope=scope, as_of=as_of, previous_as_of=previous), args.repeat
     )
     print(f"items in scope (assigned as of {as_of}): {report.assigned:,}")
-    figures_time, figures = best(lambda: _totals(_grouped_figures(scope, as_of, None)), args.repeat)
+    figures_time, figures = best(
+        lambda: total_figures(grouped_figures(scope, as_of, None)), args.repeat
+    )
 
     variants = ["window", "correlated"]
     if connection.vendor == "postgresql":
@@ -192,7 +193,7 @@ def bench_compute(args) -> None:
         reverse=True,
     )
 
-    print("totals equal (report_compute, _figures and every SQL variant):", expected)
+    print("totals equal (report_compute, grouped_figures and every SQL variant):", expected)
     print()
     print("| measure | seconds | ÷ hand-written SQL |")
     print("|---|---:|---:|")

@@ -1,12 +1,15 @@
 """/api/v1/reports/: the report of DESIGN §7 for a scope and date."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from departments.roles import CanReadReports, IsRoleUser
+from departments.roles import CanReadReports
+from departments.roles import IsRoleUser
 from reports.forms import ReportScopeForm
 from reports.renderers import report_to_dict
 from reports.selectors import report_get
@@ -35,8 +38,4 @@ class ReportView(APIView):
             raise ValidationError(
                 {field: [str(e) for e in errors] for field, errors in form.errors.items()}
             )
-        data = form.cleaned_data
-        report = report_get(
-            scope=data["scope"], as_of=data["as_of_date"], previous_as_of=data["previous_as_of"]
-        )
-        return Response(report_to_dict(report))
+        return Response(report_to_dict(report_get(**form.report_args())))

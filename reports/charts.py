@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
 
 PALETTE = ["#1a7f37", "#0b5cad", "#b26b00", "#6e7781", "#a8161b", "#8250df"]
 

@@ -1,11 +1,15 @@
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from departments.models import Department
-from reports.selectors import Scope, previous_quarter_end, quarter_bounds
-from suggestions.models import Kind, Source
+from reports.selectors import Scope
+from reports.selectors import previous_quarter_end
+from reports.selectors import quarter_bounds
+from suggestions.models import Kind
+from suggestions.models import Source
 
 
 def _quarter_choices(today: dt.date) -> list[tuple[str, str]]:
@@ -70,3 +74,12 @@ class ReportScopeForm(forms.Form):
             department=department.pk if department else None,
         )
         return cleaned
+
+    def report_args(self) -> dict[str, Any]:
+        """The scope and dates of the valid form, as report_get and report_issue take them."""
+        data = self.cleaned_data
+        return {
+            "scope": data["scope"],
+            "as_of": data["as_of_date"],
+            "previous_as_of": data["previous_as_of"],
+        }

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 
-from departments.models import Department, protected_fk
-from suggestions.models import Kind, Source
+from departments.models import Department
+from departments.models import protected_fk
+from suggestions.models import Kind
+from suggestions.models import Source
 
 
 class IssuedReport(models.Model):

@@ -14,8 +14,14 @@ from decimal import Decimal
 from django.conf import settings
 
 from departments.models import Deputy
-from reports.selectors import Report, SpotCheck, UnsatisfiedItem, UpgradedItem
-from suggestions.models import Kind, Outcome, Satisfaction, Source
+from reports.selectors import Report
+from reports.selectors import SpotCheck
+from reports.selectors import UnsatisfiedItem
+from reports.selectors import UpgradedItem
+from suggestions.models import Kind
+from suggestions.models import Outcome
+from suggestions.models import Satisfaction
+from suggestions.models import Source
 
 NO_RATE = "—"
 # How a spot check was made is written in its findings (the record has no field for it).

@@ -17,7 +17,8 @@ from reports.exports.docx import render_docx
 from reports.exports.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from reports.exports.xlsx import render_xlsx
 from reports.narrative import narrative_overall
-from reports.selectors import Report, Share
+from reports.selectors import Report
+from reports.selectors import Share
 
 
 def _percent(value: Decimal | None) -> str | None:

@@ -11,9 +11,12 @@ from django.db import transaction
 from departments import roles
 from departments.models import User
 from reports.models import IssuedReport
-from reports.narrative import cn_date, narrative_sections
+from reports.narrative import cn_date
+from reports.narrative import narrative_sections
 from reports.renderers import report_to_dict
-from reports.selectors import Scope, issued_report_for, report_get
+from reports.selectors import Scope
+from reports.selectors import issued_report_for
+from reports.selectors import report_get
 from suggestions.models import Kind
 
 

@@ -9,24 +9,32 @@ import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from departments import roles
 from reports import charts
 from reports.forms import ReportScopeForm
 from reports.models import IssuedReport
 from reports.narrative import narrative_sections
 from reports.renderers import RENDERERS
-from reports.selectors import Scope, can_read_reports, previous_quarter_end, report_get
+from reports.selectors import Scope
+from reports.selectors import previous_quarter_end
+from reports.selectors import report_get
 from reports.services import report_issue
 from suggestions.asof import in_force_on
-from suggestions.models import ENDED_STATUSES, Outcome
+from suggestions.models import ENDED_STATUSES
+from suggestions.models import Outcome
 from suggestions.selectors import suggestions_visible_to
 
 SORTABLE = {
@@ -41,8 +49,8 @@ SORTABLE = {
 
 
 def _require_reader(user) -> None:
-    if not can_read_reports(user):
-        raise PermissionDenied("统计报告仅供区政府办公室和督查室使用。")
+    if not roles.may_read_reports(user):
+        raise PermissionDenied(roles.REPORTS_REFUSED)
 
 
 def _outcome_chart(report):
@@ -70,10 +78,7 @@ def report_page(request):
     if not request.GET:
         form = ReportScopeForm({"kind": "suggestion"})
     if form.is_valid():
-        data = form.cleaned_data
-        report = report_get(
-            scope=data["scope"], as_of=data["as_of_date"], previous_as_of=data["previous_as_of"]
-        )
+        report = report_get(**form.report_args())
     context = {"form": form, "report": report, "query": request.GET.urlencode()}
     if report is not None:
         context |= {
@@ -98,10 +103,7 @@ def report_download(request, fmt: str):
     if not form.is_valid():
         messages.error(request, "报告条件有误，请检查后重新下载。")
         return redirect("reports:report")
-    data = form.cleaned_data
-    report = report_get(
-        scope=data["scope"], as_of=data["as_of_date"], previous_as_of=data["previous_as_of"]
-    )
+    report = report_get(**form.report_args())
     response = HttpResponse(renderer.render(report), content_type=renderer.content_type)
     filename = f"代表建议办理情况-截至{report.as_of:%Y%m%d}.{renderer.extension}"
     response["Content-Disposition"] = (
@@ -113,21 +115,14 @@ def report_download(request, fmt: str):
 
 @require_POST
 def report_issue_view(request):
-    if not request.user.is_office:
-        raise PermissionDenied("只有区政府办公室工作人员可以印发报告。")
+    if not roles.may_issue_reports(request.user):
+        raise PermissionDenied(roles.ISSUE_REFUSED)
     form = ReportScopeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "报告条件有误，未印发。")
         return redirect("reports:report")
-    data = form.cleaned_data
     try:
-        issued = report_issue(
-            scope=data["scope"],
-            as_of=data["as_of_date"],
-            previous_as_of=data["previous_as_of"],
-            actor=request.user,
-            today=timezone.localdate(),
-        )
+        issued = report_issue(**form.report_args(), actor=request.user, today=timezone.localdate())
     except ValidationError as refusal:
         messages.error(request, refusal.messages[0])
         return redirect(f"{reverse('reports:report')}?{request.POST.get('query', '')}")

@@ -21,15 +21,22 @@ from django.conf import settings
 from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm
+from docx.shared import Pt
+from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph
 
-from reports.narrative import cn_date, narrative_overall, narrative_sections, pct
+from reports.narrative import cn_date
+from reports.narrative import narrative_overall
+from reports.narrative import narrative_sections
+from reports.narrative import pct
 from reports.selectors import Report
-from suggestions.models import Kind, Outcome
+from suggestions.models import Kind
+from suggestions.models import Outcome
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -1,11 +1,11 @@
 """The report's item list (明细): one row per item of the scope, as of the report date.
 
-Every value is read as report_compute reads it (reports/selectors.py): the lead department
-held on D, the due date in force on D, the outcome of the ledger on D, the latest rating
-received on or before D, and a status derived from the dates (a reply after D does not
-count yet; a reply is on time against the due date in force on its own date). One query,
-whatever the number of items: the per-item values are Subquery annotations, and the rows
-are streamed from the cursor in chunks, never held as model instances.
+Every value is read as report_compute reads it (reports/figures.py, reports/lists.py): the
+lead department held on D, the due date in force on D, the outcome of the ledger on D, the
+latest rating received on or before D, and a status derived from the dates (a reply after D
+does not count yet; a reply is on time against the due date in force on its own date). One
+query, whatever the number of items: the per-item values are Subquery annotations, and the
+rows are streamed from the cursor in chunks, never held as model instances.
 """
 
 from __future__ import annotations
@@ -14,9 +14,16 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from reports.selectors import Scope, _scope_items
-from suggestions.asof import due_on, lead_on, outcome_on, rating_on
-from suggestions.models import Kind, Outcome, Satisfaction, Source
+from reports.figures import Scope
+from reports.figures import scope_items
+from suggestions.asof import due_on
+from suggestions.asof import lead_on
+from suggestions.asof import outcome_on
+from suggestions.asof import rating_on
+from suggestions.models import Kind
+from suggestions.models import Outcome
+from suggestions.models import Satisfaction
+from suggestions.models import Source
 
 CHUNK_SIZE = 2000
 
@@ -69,7 +76,7 @@ def report_detail_rows(scope: Scope, as_of: dt.date) -> Iterator[DetailRow]:
     the order of DETAIL_COLUMNS (dates as dates, choices as their Chinese labels)."""
     prefix = "建" if scope.kind == Kind.SUGGESTION else "社"
     rows = (
-        _scope_items(scope, as_of)
+        scope_items(scope, as_of)
         .annotate(
             lead_name=lead_on(as_of, "department__name"),
             due_now=due_on(as_of),

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -31,10 +32,15 @@ from django.conf import settings
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from reports.exports.rows import DETAIL_COLUMNS, report_detail_rows
-from reports.narrative import SOURCE_PREFIX, cn_date
-from reports.selectors import Report, percent
-from suggestions.models import Kind, Outcome, Satisfaction
+from reports.exports.rows import DETAIL_COLUMNS
+from reports.exports.rows import report_detail_rows
+from reports.narrative import SOURCE_PREFIX
+from reports.narrative import cn_date
+from reports.selectors import DepartmentRow
+from reports.selectors import Report
+from suggestions.models import Kind
+from suggestions.models import Outcome
+from suggestions.models import Satisfaction
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -215,10 +221,17 @@ class Sheet:
         else:  # "blank"
             ws.write_blank(row, col, None, f.center)
 
-    def none_row(self, message: str) -> None:
-        last = len(self.headers) - 1
-        self.ws.merge_range(FIRST_DATA_ROW, 0, FIRST_DATA_ROW, last, None, self.f.text)
-        self.ws.write_string(FIRST_DATA_ROW, 0, message, self.f.text)
+    def fill(self, title: str, note: str, rows: list[list[Cell]], none: str = "") -> None:
+        """The whole sheet: head, `rows` (or the message `none` in their place when there
+        are none), print setup. The widths are fitted before."""
+        self.head(title, note)
+        if rows or not none:
+            self.write_rows(rows)
+        else:
+            last = len(self.headers) - 1
+            self.ws.merge_range(FIRST_DATA_ROW, 0, FIRST_DATA_ROW, last, None, self.f.text)
+            self.ws.write_string(FIRST_DATA_ROW, 0, none, self.f.text)
+        self.finish()
 
     def finish(self) -> None:
         ws = self.ws
@@ -250,17 +263,16 @@ class Line(NamedTuple):
 def _summary_lines(report: Report) -> list[str | Line]:
     """Section titles (str) and lines, in order."""
     r, s, c, o = report.recess, report.satisfaction, report.community, report.outcomes
-    n, replied = report.assigned, report.replied
     of_assigned, of_replied, of_rated = "占交办件数", "占已办复件数", "占已反馈件数"
     previous = f"截至{cn_date(report.previous_as_of)}" if report.previous_as_of else "无比较期"
     both = report.resolved_or_in_progress
     return [
         "一、交办和办复",
-        Line("交办", n, note="截至报告日已交办", kind="blank"),
-        Line("已办复", replied, percent(replied, n), of_assigned),
-        Line("其中：按时办复", report.on_time, percent(report.on_time, replied), of_replied),
-        Line("正在办理", report.pending, percent(report.pending, n), of_assigned),
-        Line("其中：已超期", report.overdue, percent(report.overdue, n), of_assigned),
+        Line("交办", report.assigned, note="截至报告日已交办", kind="blank"),
+        Line("已办复", report.replied, report.replied_rate, of_assigned),
+        Line("其中：按时办复", report.on_time, report.on_time_rate, of_replied),
+        Line("正在办理", report.pending, report.pending_rate, of_assigned),
+        Line("其中：已超期", report.overdue, report.overdue_rate, of_assigned),
         "二、办理结果",
         *[
             Line(f"“{outcome.label}”", share.count, share.percent, of_replied, outcome=True)
@@ -275,10 +287,8 @@ def _summary_lines(report: Report) -> list[str | Line]:
         "三、代表满意度",
         Line("已反馈", s.rated, note="已办复且有代表反馈，按截至报告日的最新反馈", kind="blank"),
         Line("“满意”", s.satisfied, s.satisfied_rate, of_rated),
-        Line(
-            "“基本满意”", s.basically_satisfied, percent(s.basically_satisfied, s.rated), of_rated
-        ),
-        Line("“不满意”", s.unsatisfied, percent(s.unsatisfied, s.rated), of_rated),
+        Line("“基本满意”", s.basically_satisfied, s.basically_satisfied_rate, of_rated),
+        Line("“不满意”", s.unsatisfied, s.unsatisfied_rate, of_rated),
         Line("满意率", s.satisfied + s.basically_satisfied, s.rate, "（满意＋基本满意）÷已反馈"),
         Line(
             "“不满意”件",
@@ -288,16 +298,16 @@ def _summary_lines(report: Report) -> list[str | Line]:
         ),
         "四、闭会期间提出的代表建议",
         Line("交办", r.assigned, kind="blank"),
-        Line("已办复", r.replied, percent(r.replied, r.assigned), of_assigned),
-        Line("其中：按时办复", r.on_time, percent(r.on_time, r.replied), of_replied),
-        Line("其中：提前办复", r.early, percent(r.early, r.replied), of_replied),
-        Line("“已经解决”", r.resolved, percent(r.resolved, r.replied), of_replied),
-        Line("正在办理", r.pending, percent(r.pending, r.assigned), of_assigned),
-        Line("其中：已超期", r.overdue, percent(r.overdue, r.assigned), of_assigned),
+        Line("已办复", r.replied, r.replied_rate, of_assigned),
+        Line("其中：按时办复", r.on_time, r.on_time_rate, of_replied),
+        Line("其中：提前办复", r.early, r.early_rate, of_replied),
+        Line("“已经解决”", r.resolved, r.resolved_rate, of_replied),
+        Line("正在办理", r.pending, r.pending_rate, of_assigned),
+        Line("其中：已超期", r.overdue, r.overdue_rate, of_assigned),
         "五、代表集中联系社区意见建议",
         Line("交办", c.assigned, kind="blank"),
         Line("承办单位（个）", c.departments, kind="blank"),
-        Line("已办复", c.replied, percent(c.replied, c.assigned), of_assigned),
+        Line("已办复", c.replied, c.replied_rate, of_assigned),
         Line(
             "“已经解决”和“正在解决”",
             c.resolved_or_in_progress.count,
@@ -327,13 +337,12 @@ def _write_summary(book, f: Formats, report: Report) -> None:
         )
     sheet.fit(rows, minimum=[28, 10, 16, 30])
     previous = f"比较日期：{cn_date(report.previous_as_of)}。" if report.previous_as_of else ""
-    sheet.head(
+    sheet.fill(
         _title(report, "办理情况汇总"),
         "所有数字按截至报告日（含）的记录统计，再次生成结果不变；百分比保留一位小数，四舍五入。"
         + previous,
+        rows,
     )
-    sheet.write_rows(rows)
-    sheet.finish()
     _outcome_chart(book, sheet.ws, outcome_rows, report)
 
 
@@ -386,11 +395,17 @@ DEPARTMENT_HEADERS = [
 ]
 
 
-def _department_cells(name, counts, rate, rated, good_rate, bold=False) -> list[Cell]:
+def _department_cells(
+    row: DepartmentRow | Report, name: str, rated: int, good_rate: Decimal | None, bold=False
+) -> list[Cell]:
+    """A department's row, or with the whole report the 合计 row (its rating figures are
+    in report.satisfaction)."""
+    counts = [row.assigned, row.replied, row.on_time, row.overdue]
+    counts += [share.count for _, share in row.outcomes.items()]
     return [
         Cell("text", name, bold),
         *[Cell("count", n, bold) for n in counts],
-        Cell("pct", rate, bold),
+        Cell("pct", row.resolution_rate, bold),
         Cell("count", rated, bold),
         Cell("pct", good_rate, bold),
     ]
@@ -398,37 +413,16 @@ def _department_cells(name, counts, rate, rated, good_rate, bold=False) -> list[
 
 def _write_departments(book, f: Formats, report: Report) -> None:
     sheet = Sheet(book, f, SHEET_DEPARTMENTS, DEPARTMENT_HEADERS)
-    rows = [
-        _department_cells(
-            d.name,
-            [d.assigned, d.replied, d.on_time, d.overdue]
-            + [share.count for _, share in d.outcomes.items()],
-            d.resolution_rate,
-            d.rated,
-            d.satisfaction_rate,
-        )
-        for d in report.departments
-    ]
+    rows = [_department_cells(d, d.name, d.rated, d.satisfaction_rate) for d in report.departments]
     s = report.satisfaction
-    rows.append(
-        _department_cells(
-            "合计",
-            [report.assigned, report.replied, report.on_time, report.overdue]
-            + [share.count for _, share in report.outcomes.items()],
-            report.resolution_rate,
-            s.rated,
-            s.rate,
-            bold=True,
-        )
-    )
+    rows.append(_department_cells(report, "合计", s.rated, s.rate, bold=True))
     sheet.fit(rows, minimum=[18, *[9] * 8, 11, 9, 9])
-    sheet.head(
+    sheet.fill(
         _title(report, "分承办单位办理情况"),
         "按报告日的主办单位统计，每件只计入一个单位；办理解决率＝已经解决÷已办复，"
         "满意率＝（满意＋基本满意）÷已反馈。",
+        rows,
     )
-    sheet.write_rows(rows)
-    sheet.finish()
 
 
 # ---------------------------------------------------------------------------------------
@@ -528,15 +522,12 @@ def _write_unsatisfied(book, f: Formats, report: Report) -> None:
     sheet.fit(rows, minimum=[12, 24, 14, 10, 12, 20, 8, 8, 40])
     for col, cap in ((1, 36), (2, 18), (5, 30)):
         sheet.widths[col] = min(sheet.widths[col], cap)
-    sheet.head(
+    sheet.fill(
         _title(report, "“不满意”件跟踪督办情况"),
         "截至报告日代表最新反馈为“不满意”，或本年度内曾反馈“不满意”的件；跟踪记录按日期排列。",
+        rows,
+        none="截至报告日，无代表反馈“不满意”的件。",
     )
-    if rows:
-        sheet.write_rows(rows)
-    else:
-        sheet.none_row("截至报告日，无代表反馈“不满意”的件。")
-    sheet.finish()
 
 
 OVERDUE_HEADERS = ["编号", "标题", "主办单位", "交办日期", "办复期限", "超期天数"]
@@ -556,15 +547,12 @@ def _write_overdue(book, f: Formats, report: Report) -> None:
         for o in report.overdue_items
     ]
     sheet.fit(rows, minimum=[12, 50, 18, 12, 12, 10])
-    sheet.head(
+    sheet.fill(
         _title(report, "逾期未办复件"),
         "截至报告日尚未办复、且办复期限（含已批准的延期）早于报告日的件，按办复期限排列。",
+        rows,
+        none="截至报告日，无逾期未办复的件。",
     )
-    if rows:
-        sheet.write_rows(rows)
-    else:
-        sheet.none_row("截至报告日，无逾期未办复的件。")
-    sheet.finish()
 
 
 # ---------------------------------------------------------------------------------------

@@ -5,14 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from django.core.management.base import CommandParser
 from django.db.models import Q
 from django.utils import timezone
 
 from departments.models import Department
-from reports.renderers import PLANNED_FORMATS, RENDERERS
-from reports.selectors import Scope, previous_quarter_end, quarter_bounds, report_compute
-from suggestions.models import Kind, Source
+from reports.renderers import PLANNED_FORMATS
+from reports.renderers import RENDERERS
+from reports.selectors import Scope
+from reports.selectors import previous_quarter_end
+from reports.selectors import quarter_bounds
+from reports.selectors import report_compute
+from suggestions.models import Kind
+from suggestions.models import Source
 
 
 class Command(BaseCommand):
