@@ -11,6 +11,7 @@ built from both in reports.report.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -168,22 +169,35 @@ def count_of(condition: Q | None = None) -> Count:
     return Count("pk", filter=condition)
 
 
-def scope_items(scope: Scope, day: dt.date, *, kind: str | None = None) -> QuerySet:
-    """Items of the scope assigned on or before `day` (drafts have no assigned_on)."""
-    qs = Suggestion.objects.filter(
-        in_force_on(day), year=scope.year, kind=kind or scope.kind, assigned_on__lte=day
-    ).order_by()  # no default ordering: these querysets are aggregated and used as subqueries
+def in_scope(scope: Scope, day: dt.date, prefix: str = "") -> Q:
+    """Items of the scope assigned on or before `day` (drafts have no assigned_on), as a
+    condition on the item reached through `prefix` (e.g. "suggestion__" from a record)."""
+    where = in_force_on(day, prefix) & Q(
+        **{
+            f"{prefix}year": scope.year,
+            f"{prefix}kind": scope.kind,
+            f"{prefix}assigned_on__lte": day,
+        }
+    )
     if scope.source:
-        qs = qs.filter(source=scope.source)
+        where &= Q(**{f"{prefix}source": scope.source})
     if scope.department is not None:
-        qs = qs.filter(
-            Exists(
-                Assignment.objects.filter(
-                    lead_held_on(day), suggestion=OuterRef("pk"), department_id=scope.department
-                )
+        where &= Exists(
+            Assignment.objects.filter(
+                lead_held_on(day),
+                suggestion=OuterRef(f"{prefix}pk"),
+                department_id=scope.department,
             )
         )
-    return qs
+    return where
+
+
+def scope_items(scope: Scope, day: dt.date, *, kind: str | None = None) -> QuerySet:
+    """The scope's items on `day` (see `in_scope`); `kind` overrides the scope's kind."""
+    if kind:
+        scope = dataclasses.replace(scope, kind=kind)
+    # No default ordering: these querysets are aggregated and used as subqueries.
+    return Suggestion.objects.filter(in_scope(scope, day)).order_by()
 
 
 # ---------------------------------------------------------------------------------------

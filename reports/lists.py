@@ -13,7 +13,6 @@ queries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,10 +21,13 @@ from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.db.models import Subquery
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 
 from reports.figures import Scope
 from reports.figures import Share
 from reports.figures import count_of
+from reports.figures import in_scope
 from reports.figures import overdue_on
 from reports.figures import percent
 from reports.figures import replied_by
@@ -132,21 +134,22 @@ def _item_ref(row: dict[str, Any], prefix: str = "", pk: str = "pk") -> ItemRef:
 
 
 def _dated_records(
+    cls: type,
     records: QuerySet,
     date_field: str,
-    fields: tuple[str, ...],
+    fields: dict[str, str],
     *,
     scope: Scope,
     as_of: dt.date,
     since: dt.date | None,
-) -> Iterator[tuple[ItemRef, dict[str, Any]]]:
+) -> tuple:
     """Query: the `records` (rows of an item's life) of the scope's items dated in the
-    period, after `since` when given and up to `as_of`, oldest first: each as its item's
-    reference and the values of `fields`."""
+    period, after `since` when given and up to `as_of`, oldest first: each as a `cls`
+    holding its item's reference and, for each of `fields`, the value of its column."""
     records = (
         records.filter(
+            in_scope(scope, as_of, "suggestion__"),
             **{f"{date_field}__lte": as_of},
-            suggestion__in=scope_items(scope, as_of).values("pk"),
         )
         .annotate(lead_name=lead_on(as_of, "department__name", ref="suggestion_id"))
         .order_by(date_field, "id")
@@ -154,8 +157,13 @@ def _dated_records(
     if since is not None:
         records = records.filter(**{f"{date_field}__gt": since})
     refs = (f"suggestion__{f}" for f in REF_FIELDS)
-    for row in records.values("suggestion_id", "lead_name", *fields, *refs):
-        yield _item_ref(row, "suggestion__", pk="suggestion_id"), row
+    return tuple(
+        cls(
+            item=_item_ref(row, "suggestion__", pk="suggestion_id"),
+            **{name: row[column] for name, column in fields.items()},
+        )
+        for row in records.values("suggestion_id", "lead_name", *fields.values(), *refs)
+    )
 
 
 def upgraded_list(scope: Scope, as_of: dt.date, since: dt.date | None) -> tuple[UpgradedItem, ...]:
@@ -165,36 +173,21 @@ def upgraded_list(scope: Scope, as_of: dt.date, since: dt.date | None) -> tuple[
         from_outcome__in=FOLLOW_UP_OUTCOMES,
         to_outcome=Outcome.RESOLVED,
     )
-    fields = ("from_outcome", "to_outcome", "effective_on", "evidence")
-    return tuple(
-        UpgradedItem(
-            item=item,
-            from_outcome=c["from_outcome"],
-            to_outcome=c["to_outcome"],
-            effective_on=c["effective_on"],
-            evidence=c["evidence"],
-        )
-        for item, c in _dated_records(
-            rechecks, "effective_on", fields, scope=scope, as_of=as_of, since=since
-        )
+    fields = {f: f for f in ("from_outcome", "to_outcome", "effective_on", "evidence")}
+    return _dated_records(
+        UpgradedItem, rechecks, "effective_on", fields, scope=scope, as_of=as_of, since=since
     )
 
 
 def spot_check_list(scope: Scope, as_of: dt.date, since: dt.date | None) -> tuple[SpotCheck, ...]:
     # Query: spot checks (抽查) of the scope's items dated in the period.
-    checks = FollowUp.objects.filter(kind=FollowUp.Kind.SPOT_CHECK)
-    fields = ("happened_on", "findings", "consistent_with_reply", "department__name")
-    return tuple(
-        SpotCheck(
-            item=item,
-            happened_on=c["happened_on"],
-            findings=c["findings"],
-            consistent_with_reply=c["consistent_with_reply"],
-            department=c["department__name"] or "",
-        )
-        for item, c in _dated_records(
-            checks, "happened_on", fields, scope=scope, as_of=as_of, since=since
-        )
+    checks = FollowUp.objects.filter(kind=FollowUp.Kind.SPOT_CHECK).annotate(
+        department_name=Coalesce("department__name", Value(""))
+    )
+    fields = {f: f for f in ("happened_on", "findings", "consistent_with_reply")}
+    fields["department"] = "department_name"
+    return _dated_records(
+        SpotCheck, checks, "happened_on", fields, scope=scope, as_of=as_of, since=since
     )
 
 

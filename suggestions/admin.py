@@ -34,31 +34,26 @@ class AssignmentInline(ReadOnlyInline):
         "opinion_on",
         "is_active",
     ]
-    readonly_fields = fields
 
 
 class ReplyInline(ReadOnlyInline):
     model = Reply
     fields = ["round", "department", "outcome", "replied_on", "contact_person"]
-    readonly_fields = fields
 
 
 class FeedbackInline(ReadOnlyInline):
     model = Feedback
     fields = ["satisfaction", "received_on", "comment"]
-    readonly_fields = fields
 
 
 class FollowUpInline(ReadOnlyInline):
     model = FollowUp
     fields = ["kind", "happened_on", "department", "findings", "consistent_with_reply"]
-    readonly_fields = fields
 
 
 class EventInline(ReadOnlyInline):
     model = Event
     fields = ["occurred_at", "action", "actor", "department", "from_status", "to_status", "note"]
-    readonly_fields = fields
 
 
 @admin.register(Suggestion)

@@ -73,6 +73,13 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", "不同意"
 
 
+def one_pending_per_assignment(name: str) -> models.UniqueConstraint:
+    """A department has at most one request of a kind waiting on an assignment."""
+    return models.UniqueConstraint(
+        fields=["assignment"], condition=Q(status=RequestStatus.PENDING), name=name
+    )
+
+
 class HandlingRequest(models.Model):
     """What a department asks of the office about its assignment, and the decision."""
 
@@ -106,13 +113,7 @@ class ReturnRequest(HandlingRequest):
 
     class Meta(HandlingRequest.Meta):
         verbose_name = verbose_name_plural = "退办申请"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["assignment"],
-                condition=Q(status="pending"),
-                name="return_one_pending",
-            ),
-        ]
+        constraints = [one_pending_per_assignment("return_one_pending")]
 
     def __str__(self):
         return f"{self.assignment}退办申请（{self.get_status_display()}）"
@@ -134,13 +135,7 @@ class ExtensionRequest(HandlingRequest):
 
     class Meta(HandlingRequest.Meta):
         verbose_name = verbose_name_plural = "延期申请"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["assignment"],
-                condition=Q(status="pending"),
-                name="extension_one_pending",
-            ),
-        ]
+        constraints = [one_pending_per_assignment("extension_one_pending")]
 
     def __str__(self):
         return f"{self.assignment}延期至{self.requested_due_on}（{self.get_status_display()}）"

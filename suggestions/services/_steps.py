@@ -4,8 +4,10 @@ as the rules see it, saving with the timeline event and history."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -141,13 +143,26 @@ def _state(s: Suggestion, when: dt.datetime | None) -> ItemState:
     return ItemState.load(s, today=_today(when))
 
 
+def _begin(
+    suggestion: Suggestion,
+    expected_version: int | None,
+    when: dt.datetime | None,
+    check: Callable[..., Any],
+    actor: User,
+) -> tuple[Suggestion, Any]:
+    """Every service's first step: lock the item (with the version check) and ask the
+    action's rule; returns the locked item and what the rule found (e.g. the assignment)."""
+    s = _lock(suggestion, expected_version)
+    return s, check(_state(s, when), actor)
+
+
 def _save(
     suggestion: Suggestion,
-    *,
     actor: User,
-    fields: Iterable[str],
     action: str,
     when: dt.datetime | None,
+    *,
+    fields: Iterable[str] = (),
     from_status: str = "",
     note: str = "",
     department: Department | None = None,

@@ -21,6 +21,7 @@ from suggestions.models import RequestStatus
 from suggestions.models import ReturnRequest
 from suggestions.models import Status
 from suggestions.models import Suggestion
+from suggestions.services._steps import _begin
 from suggestions.services._steps import _check_date
 from suggestions.services._steps import _lock
 from suggestions.services._steps import _refuse
@@ -105,8 +106,7 @@ def suggestion_assign(
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> Suggestion:
-    s = _lock(suggestion, expected_version)
-    _check_assign(_state(s, when), actor)
+    s, _ = _begin(suggestion, expected_version, when, _check_assign, actor)
     today = _today(when)
     assigned_on = assigned_on or today
     _check_date(assigned_on, not_before=s.received_on, today=today, what="交办日期")
@@ -118,10 +118,10 @@ def suggestion_assign(
     s.reply_due_on = s.due_on = lead_assignment.reply_due_on
     return _save(
         s,
-        actor=actor,
+        actor,
+        Event.Action.ASSIGN,
+        when,
         fields=["status", "assigned_on", "reply_due_on", "reply_due_from", "due_on"],
-        action=Event.Action.ASSIGN,
-        when=when,
         from_status=Status.DRAFT,
         note=_assignment_note(lead, co),
     )
@@ -143,7 +143,7 @@ def _file(
         if isinstance(request, ReturnRequest)
         else Event.Action.EXTENSION_REQUEST
     )
-    _save(s, actor=actor, fields=[], action=action, when=when, note=note)
+    _save(s, actor, action, when, note=note)
     return request
 
 
@@ -213,10 +213,10 @@ def _reassign(
     text = _assignment_note(lead, co)
     return _save(
         s,
-        actor=actor,
+        actor,
+        action,
+        when,
         fields=["status", "reply_due_on", "reply_due_from", "due_on"],
-        action=action,
-        when=when,
         from_status=from_status,
         note=f"{note}{text}" if note else text,
     )
@@ -235,8 +235,7 @@ def suggestion_reassign(
     when: dt.datetime | None = None,
 ) -> Suggestion:
     """Re-assign an item that is not yet replied; deadlines restart from the new date."""
-    s = _lock(suggestion, expected_version)
-    _check_reassign(_state(s, when), actor)
+    s, _ = _begin(suggestion, expected_version, when, _check_reassign, actor)
     today = _today(when)
     assigned_on = assigned_on or today
     _check_date(assigned_on, not_before=s.assigned_on, today=today, what="交办日期")
@@ -261,8 +260,7 @@ def assignment_acknowledge(
     when: dt.datetime | None = None,
 ) -> Suggestion:
     """签收. The lead's acknowledgement starts the handling (已交办 → 办理中)."""
-    s = _lock(suggestion, expected_version)
-    assignment = _check_acknowledge(_state(s, when), actor)
+    s, assignment = _begin(suggestion, expected_version, when, _check_acknowledge, actor)
     is_lead = assignment.role == Assignment.Role.LEAD
     assignment.acknowledged_at = when or timezone.now()
     assignment.acknowledged_by = actor
@@ -272,10 +270,10 @@ def assignment_acknowledge(
         s.status = Status.IN_PROGRESS
     return _save(
         s,
-        actor=actor,
+        actor,
+        Event.Action.ACKNOWLEDGE,
+        when,
         fields=["status"],
-        action=Event.Action.ACKNOWLEDGE,
-        when=when,
         from_status=from_status,
         note=f"{assignment.department}（{assignment.get_role_display()}）签收",
     )
@@ -291,8 +289,7 @@ def return_request(
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> ReturnRequest:
-    s = _lock(suggestion, expected_version)
-    assignment = _check_return_request(_state(s, when), actor)
+    s, assignment = _begin(suggestion, expected_version, when, _check_return_request, actor)
     if not reason.strip():
         _refuse("请填写退办理由。", code="reason")
     request = ReturnRequest(
@@ -322,10 +319,9 @@ def return_decide(
         _decide(request, actor=actor, status=RequestStatus.REJECTED, note=note.strip(), when=when)
         return _save(
             s,
-            actor=actor,
-            fields=[],
-            action=Event.Action.RETURN_REJECT,
-            when=when,
+            actor,
+            Event.Action.RETURN_REJECT,
+            when,
             note=note.strip() or "不同意退办，请原承办单位继续办理",
         )
     if lead is None:
@@ -358,8 +354,7 @@ def extension_request(
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> ExtensionRequest:
-    s = _lock(suggestion, expected_version)
-    assignment = _check_extension_request(_state(s, when), actor)
+    s, assignment = _begin(suggestion, expected_version, when, _check_extension_request, actor)
     if not reason.strip():
         _refuse("请填写延期理由。", code="reason")
     current = assignment.due_in_force
@@ -394,12 +389,7 @@ def extension_decide(
     _decide(request, actor=actor, status=status, note=note.strip(), when=when)
     if not approve:
         return _save(
-            s,
-            actor=actor,
-            fields=[],
-            action=Event.Action.EXTENSION_REJECT,
-            when=when,
-            note=note.strip() or "不同意延期",
+            s, actor, Event.Action.EXTENSION_REJECT, when, note=note.strip() or "不同意延期"
         )
     assignment = request.assignment
     assignment.extended_due_on = request.requested_due_on
@@ -408,9 +398,9 @@ def extension_decide(
     s.reply_due_from = request.decided_on
     return _save(
         s,
-        actor=actor,
+        actor,
+        Event.Action.EXTENSION_APPROVE,
+        when,
         fields=["reply_due_on", "reply_due_from", "due_on"],
-        action=Event.Action.EXTENSION_APPROVE,
-        when=when,
         note=f"同意延期至{request.requested_due_on:%Y-%m-%d}。{note.strip()}".strip(),
     )

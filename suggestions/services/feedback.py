@@ -14,12 +14,11 @@ from suggestions.models import Feedback
 from suggestions.models import Satisfaction
 from suggestions.models import Status
 from suggestions.models import Suggestion
+from suggestions.services._steps import _begin
 from suggestions.services._steps import _check_date
-from suggestions.services._steps import _lock
 from suggestions.services._steps import _refuse
 from suggestions.services._steps import _save
 from suggestions.services._steps import _save_record
-from suggestions.services._steps import _state
 from suggestions.services._steps import _today
 from suggestions.services.reply import _latest_record_date
 from suggestions.services.rules import _check_close
@@ -38,8 +37,7 @@ def feedback_record(
     when: dt.datetime | None = None,
 ) -> Feedback:
     """The deputy's rating: 满意/基本满意 closes the item, 不满意 opens a rework round."""
-    s = _lock(suggestion, expected_version)
-    _check_feedback(_state(s, when), actor)
+    s, _ = _begin(suggestion, expected_version, when, _check_feedback, actor)
     if satisfaction not in Satisfaction.values:
         _refuse("请选择满意度（满意、基本满意、不满意）。", code="satisfaction")
     reply = s.replies.order_by("-round").first()
@@ -71,10 +69,10 @@ def feedback_record(
         note = f"代表{feedback.get_satisfaction_display()}，办结"
     _save(
         s,
-        actor=actor,
+        actor,
+        Event.Action.FEEDBACK,
+        when,
         fields=fields,
-        action=Event.Action.FEEDBACK,
-        when=when,
         from_status=Status.REPLIED,
         note=f"{note}。代表意见：{comment.strip()}" if comment.strip() else f"{note}。",
     )
@@ -91,15 +89,14 @@ def suggestion_close(
     when: dt.datetime | None = None,
 ) -> Suggestion:
     """办结 without a rating (e.g. the deputy did not answer); the rating closes otherwise."""
-    s = _lock(suggestion, expected_version)
-    _check_close(_state(s, when), actor)
+    s, _ = _begin(suggestion, expected_version, when, _check_close, actor)
     s.status = Status.CLOSED
     return _save(
         s,
-        actor=actor,
+        actor,
+        Event.Action.CLOSE,
+        when,
         fields=["status"],
-        action=Event.Action.CLOSE,
-        when=when,
         from_status=Status.REPLIED,
         note=note.strip() or "办结。",
     )

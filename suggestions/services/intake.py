@@ -26,12 +26,11 @@ from suggestions.models import Source
 from suggestions.models import Status
 from suggestions.models import Suggestion
 from suggestions.models import Topic
+from suggestions.services._steps import _begin
 from suggestions.services._steps import _check_date
-from suggestions.services._steps import _lock
 from suggestions.services._steps import _refuse
 from suggestions.services._steps import _require_office
 from suggestions.services._steps import _save
-from suggestions.services._steps import _state
 from suggestions.services._steps import _today
 from suggestions.services.assignment import _lapse_requests
 from suggestions.services.rules import _check_update
@@ -53,9 +52,7 @@ EDITABLE_FIELDS = (
 
 # Looked up once: the Choices' `values` are rebuilt on every access, and a bulk
 # registration checks every row.
-_KINDS = frozenset(Kind.values)
-_SOURCES = frozenset(Source.values)
-_TOPICS = frozenset(Topic.values)
+_KINDS, _SOURCES, _TOPICS = (frozenset(c.values) for c in (Kind, Source, Topic))
 
 
 def validate_suggestion_fields(data: dict) -> None:
@@ -345,8 +342,7 @@ def suggestion_update(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"suggestion_update() cannot change {sorted(unknown)}")
-    s = _lock(suggestion, expected_version)
-    _check_update(_state(s, when), actor)
+    s, _ = _begin(suggestion, expected_version, when, _check_update, actor)
     numbering = {"year", "kind", "number"} & {f for f, v in changes.items() if getattr(s, f) != v}
     if numbering and s.status != Status.DRAFT:
         _refuse("建议已交办，年度、类别和编号不能再修改。", code="state")
@@ -372,12 +368,7 @@ def suggestion_update(
     if not labels:
         return s
     return _save(
-        s,
-        actor=actor,
-        fields=changed,
-        action=Event.Action.UPDATE,
-        when=when,
-        note=f"修改了：{'、'.join(labels)}",
+        s, actor, Event.Action.UPDATE, when, fields=changed, note=f"修改了：{'、'.join(labels)}"
     )
 
 
@@ -395,8 +386,7 @@ def suggestion_void(
     report dated from today on, and stays in the reports dated before (DESIGN §5, §13).
     The void takes effect the day it is recorded: a backdated one would change reports
     already sent."""
-    s = _lock(suggestion, expected_version)
-    _check_void(_state(s, when), actor)
+    s, _ = _begin(suggestion, expected_version, when, _check_void, actor)
     if not reason.strip():
         _refuse("请填写作废理由。", code="reason")
     today = _today(when)
@@ -408,10 +398,10 @@ def suggestion_void(
     s.due_on = None
     return _save(
         s,
-        actor=actor,
+        actor,
+        Event.Action.VOID,
+        when,
         fields=["status", "voided_on", "void_reason", "due_on"],
-        action=Event.Action.VOID,
-        when=when,
         from_status=from_status,
         note=f"作废：{reason.strip()}",
     )

@@ -18,12 +18,11 @@ from suggestions.models import OutcomeChange
 from suggestions.models import Reply
 from suggestions.models import Status
 from suggestions.models import Suggestion
+from suggestions.services._steps import _begin
 from suggestions.services._steps import _check_date
-from suggestions.services._steps import _lock
 from suggestions.services._steps import _refuse
 from suggestions.services._steps import _save
 from suggestions.services._steps import _save_record
-from suggestions.services._steps import _state
 from suggestions.services._steps import _today
 from suggestions.services.rules import _check_co_opinion
 from suggestions.services.rules import _check_reply
@@ -38,8 +37,7 @@ def co_opinion_submit(
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> Suggestion:
-    s = _lock(suggestion, expected_version)
-    assignment = _check_co_opinion(_state(s, when), actor)
+    s, assignment = _begin(suggestion, expected_version, when, _check_co_opinion, actor)
     if not opinion.strip():
         _refuse("请填写会办意见。", code="opinion")
     now = when or timezone.now()
@@ -55,10 +53,9 @@ def co_opinion_submit(
     _save_record(assignment, actor, update_fields=fields)
     return _save(
         s,
-        actor=actor,
-        fields=[],
-        action=Event.Action.CO_OPINION,
-        when=when,
+        actor,
+        Event.Action.CO_OPINION,
+        when,
         note=f"{assignment.department}会办意见：{assignment.opinion}",
     )
 
@@ -126,8 +123,7 @@ def reply_submit(
     when: dt.datetime | None = None,
 ) -> Reply:
     """办复: only the lead replies to the deputy, after the co-handling opinions are in."""
-    s = _lock(suggestion, expected_version)
-    assignment = _check_reply(_state(s, when), actor)
+    s, assignment = _begin(suggestion, expected_version, when, _check_reply, actor)
     if outcome not in Outcome.values:
         _refuse("请选择办理结果（已经解决、正在解决、计划解决、留作参考）。", code="outcome")
     if not text.strip():
@@ -169,10 +165,10 @@ def reply_submit(
         fields += ["first_replied_on", "first_reply_due_on"]
     _save(
         s,
-        actor=actor,
+        actor,
+        Event.Action.REPLY,
+        when,
         fields=fields,
-        action=Event.Action.REPLY,
-        when=when,
         from_status=from_status,
         note=f"第{reply.round}轮答复，办理结果：{reply.get_outcome_display()}",
     )

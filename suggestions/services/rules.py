@@ -25,6 +25,13 @@ from suggestions.services._steps import _require_office
 from suggestions.services._steps import _require_status
 
 
+def _require_under_way(state: ItemState, doing: str) -> None:
+    """Assigned and not voided: the item is being (or has been) handled."""
+    _require_not_voided(state, doing)
+    if state.suggestion.status == Status.DRAFT:
+        _refuse(f"建议尚未交办，不能{doing}。", code="state")
+
+
 def _check_update(state: ItemState, actor: User) -> None:
     _require_office(actor, "修改建议")
     _require_not_voided(state, "修改")
@@ -192,18 +199,14 @@ def _check_follow_up(state: ItemState, actor: User, kind: str | None = None) -> 
             _refuse(f"承办单位不能登记“{label}”记录。", code="permission")
     else:
         _refuse("您没有登记跟踪记录的权限。", code="permission")
-    _require_not_voided(state, "登记跟踪记录")
-    if state.suggestion.status == Status.DRAFT:
-        _refuse("建议尚未交办，不能登记跟踪记录。", code="state")
+    _require_under_way(state, "登记跟踪记录")
     return department
 
 
 def _check_key_supervision(state: ItemState, actor: User) -> None:
     if not (roles.is_office(actor) or roles.is_supervisor(actor)):
         _refuse("只有区政府办公室或督查室可以设置重点督办。", code="permission")
-    _require_not_voided(state, "设为重点督办")
-    if state.suggestion.status == Status.DRAFT:
-        _refuse("建议尚未交办，不能设为重点督办。", code="state")
+    _require_under_way(state, "设为重点督办")
 
 
 def _check_close(state: ItemState, actor: User) -> None:

@@ -12,6 +12,7 @@ from suggestions.models import FollowUp
 from suggestions.models import Outcome
 from suggestions.models import Status
 from suggestions.models import Suggestion
+from suggestions.services._steps import _begin
 from suggestions.services._steps import _check_date
 from suggestions.services._steps import _lock
 from suggestions.services._steps import _refuse
@@ -99,7 +100,7 @@ def follow_up_record(
             f"跟踪复查，办理结果由“{change.get_from_outcome_display()}”变更为"
             f"“{change.get_to_outcome_display()}”：{follow_up.findings}"
         )
-    _save(s, actor=actor, fields=fields, action=action, when=when, note=note, department=department)
+    _save(s, actor, action, when, fields=fields, note=note, department=department)
     return follow_up
 
 
@@ -113,8 +114,7 @@ def suggestion_set_key_supervision(
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> Suggestion:
-    s = _lock(suggestion, expected_version)
-    _check_key_supervision(_state(s, when), actor)
+    s, _ = _begin(suggestion, expected_version, when, _check_key_supervision, actor)
     if s.key_supervision == key_supervision:
         _refuse(
             "该建议已是重点督办件。" if key_supervision else "该建议不是重点督办件。", code="state"
@@ -123,9 +123,9 @@ def suggestion_set_key_supervision(
     text = "列为重点督办" if key_supervision else "取消重点督办"
     return _save(
         s,
-        actor=actor,
+        actor,
+        Event.Action.KEY_SUPERVISION,
+        when,
         fields=["key_supervision"],
-        action=Event.Action.KEY_SUPERVISION,
-        when=when,
         note=f"{text}。{note.strip()}" if note.strip() else f"{text}。",
     )
