@@ -65,7 +65,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "departments",
+    "security",
     "suggestions",
     "reports",
 ]
@@ -79,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "security.sessions.SecurityGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -126,12 +132,48 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "departments.User"
+AUTHENTICATION_BACKENDS = ["security.backends.LockoutModelBackend"]
+# DESIGN §13: at least 10 characters of three classes, not one of the last 5.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "security.passwords.ComplexityValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "security.passwords.HistoryValidator", "OPTIONS": {"count": 5}},
 ]
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+
+# Lockout (DESIGN §13), counted in the database so it holds across processes.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30)
+ADDRESS_MAX_FAILURES = env_int("ADDRESS_MAX_FAILURES", 20)
+
+# Second factor: required for every account when DEBUG is off, unless turned off (the demo).
+MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("SYSTEM_NAME", "代表建议办理系统")
+
+# Sessions: 30 idle minutes, 12 hours in any case (security.sessions), in the database.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 1800)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# "shared" is the database cache every process sees: the token endpoint's throttle counts
+# there (config.api.SharedScopedRateThrottle). `createcachetable` makes its table (make run,
+# the deployment, the test runner).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "shared_cache",
+    },
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "suggestions:home"
 LOGOUT_REDIRECT_URL = "login"

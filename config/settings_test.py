@@ -24,3 +24,7 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "token": "100000/min"},
 }
+
+# The second factor is tested where it is the point (tests/security); elsewhere a login is
+# a password login, as in the demo.
+MFA_REQUIRED = False

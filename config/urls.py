@@ -5,6 +5,7 @@ from django.urls import include
 from django.urls import path
 
 from config.api import api_urls
+from security import account_views as security_views
 
 urlpatterns = [
     path(
@@ -15,7 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        security_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -24,6 +25,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("", include("security.urls")),
     path("api/v1/", include((api_urls(), "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("reports.urls")),

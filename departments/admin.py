@@ -12,6 +12,7 @@ from departments.models import Department
 from departments.models import Deputy
 from departments.models import Role
 from departments.models import User
+from security import audit
 
 
 @admin.register(Department)
@@ -99,6 +100,25 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def get_fieldsets(self, request, obj=None):
+        """三员分立: the 系统管理员 keeps accounts, the 安全管理员 (security pages) their
+        roles; only the break-glass superuser sees role and system-permission fields here."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        hidden = {"role", "is_staff", "is_superuser"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
+            if [f for f in options["fields"] if f not in hidden]
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser:
+            # An account made by the 系统管理员 starts with a one-time password.
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+
     @admin.display(description="姓名")
     def display_name(self, obj):
         return f"{obj.last_name}{obj.first_name}"
@@ -110,11 +130,22 @@ class UserAdmin(BaseUserAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if not request.user.is_superuser:
+            return
         role = form.cleaned_data.get("role")
         user = form.instance
+        before = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        if before == ({role} if role else set()):
+            return
         user.groups.remove(*Group.objects.filter(name__in=Role.values))
         if role:
             user.groups.add(Group.objects.get(name=role))
+        audit.record(
+            audit.Kind.ROLE_CHANGE,
+            request=request,
+            obj=user,
+            detail=f"（超级管理员）{'、'.join(sorted(before)) or '无'} → {role or '无'}",
+        )
 
 
 @admin.register(ApiToken)

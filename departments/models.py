@@ -26,6 +26,13 @@ class Role(models.TextChoices):
     OFFICE = "office", "区政府办公室"
     HANDLER = "handler", "承办单位"
     SUPERVISOR = "supervisor", "督查室"
+    # 三员分立 (DESIGN §1, §13): no account holds two of these three.
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITOR = "auditor", "审计管理员"
+
+
+ADMIN_ROLES = (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR)
 
 
 class Department(models.Model):
@@ -63,6 +70,10 @@ class User(AbstractUser):
         help_text="承办单位经办人必须选择所属单位；区政府办公室和督查室人员留空。",
     )
     phone = models.CharField("联系电话", max_length=30, blank=True)
+    # Password policy (DESIGN §13): changed every PASSWORD_MAX_AGE_DAYS; an initial or
+    # reset password is one-time and must be changed at the first login.
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = verbose_name_plural = "用户"
@@ -92,6 +103,18 @@ class User(AbstractUser):
     @property
     def is_supervisor(self) -> bool:
         return self.is_active and self.has_role(Role.SUPERVISOR)
+
+    @property
+    def is_sysadmin(self) -> bool:
+        return self.is_active and self.has_role(Role.SYSADMIN)
+
+    @property
+    def is_secadmin(self) -> bool:
+        return self.is_active and self.has_role(Role.SECADMIN)
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.is_active and self.has_role(Role.AUDITOR)
 
     @property
     def role_label(self) -> str:

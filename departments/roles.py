@@ -88,6 +88,17 @@ def sees_full_phone_numbers(user) -> bool:
     return _active(user) and user.is_staff
 
 
+def may_manage_security(user) -> bool:
+    """安全管理员: role membership, lockouts, second-factor and password resets (the
+    break-glass superuser too, audited)."""
+    return _active(user) and (user.is_secadmin or user.is_superuser)
+
+
+def may_read_audit(user) -> bool:
+    """审计管理员 alone reads and exports the security audit log (三员分立)."""
+    return _active(user) and user.is_auditor
+
+
 # The refusals users read, one wording each.
 IMPORT_REFUSED = "只有区政府办公室工作人员可以导入建议。"
 EXPORT_REFUSED = "您没有导出建议的权限。"
@@ -148,6 +159,8 @@ class _TemplateAnswers:
         "read_reports": may_read_reports,
         "issue_reports": may_issue_reports,
         "administer": may_edit_reference_data,
+        "manage_security": may_manage_security,
+        "read_audit": may_read_audit,
     }
 
     def __init__(self, user):

@@ -32,6 +32,7 @@ from reports.selectors import Scope
 from reports.selectors import previous_quarter_end
 from reports.selectors import report_get
 from reports.services import report_issue
+from security import audit
 from suggestions.asof import in_force_on
 from suggestions.models import ENDED_STATUSES
 from suggestions.models import Outcome
@@ -105,6 +106,12 @@ def report_download(request, fmt: str):
         return redirect("reports:report")
     report = report_get(**form.report_args())
     response = HttpResponse(renderer.render(report), content_type=renderer.content_type)
+    audit.record(
+        audit.Kind.EXPORT,
+        request=request,
+        obj=f"统计报告（截至{report.as_of:%Y-%m-%d}，{fmt}）",
+        detail=request.GET.urlencode()[:900],
+    )
     filename = f"代表建议办理情况-截至{report.as_of:%Y%m%d}.{renderer.extension}"
     response["Content-Disposition"] = (
         f'attachment; filename="report-{report.as_of:%Y%m%d}.{renderer.extension}"; '
@@ -126,6 +133,7 @@ def report_issue_view(request):
     except ValidationError as refusal:
         messages.error(request, refusal.messages[0])
         return redirect(f"{reverse('reports:report')}?{request.POST.get('query', '')}")
+    audit.record(audit.Kind.REPORT_ISSUE, request=request, obj=issued)
     messages.success(request, f"已印发：{issued.title}。数据已冻结，今后不再变化。")
     return redirect("reports:issued", pk=issued.pk)
 

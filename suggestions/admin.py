@@ -83,7 +83,9 @@ class SuggestionAdmin(SimpleHistoryAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        # Never hard-deleted, not even by the superuser: an item is voided (作废) with a
+        # reason and keeps its timeline (DESIGN §13).
+        return False
 
     @admin.display(description="编号", ordering="number")
     def code(self, obj):

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from departments import roles
+from security import audit
 from suggestions import exports
 from suggestions import imports
 
@@ -184,6 +185,9 @@ def import_confirm(request):
     if not report.imported:
         # The database changed since the preview: show what is wrong now.
         return _preview(request, report, token="", update=bool(pending.get("update")), status=409)
+    audit.record(
+        audit.Kind.IMPORT, request=request, obj=report.filename, detail=report.summary()[:900]
+    )
     messages.success(request, f"已导入“{report.filename}”：{report.summary()}。")
     return redirect(f"{reverse('suggestions:list')}?status=draft")
 
@@ -193,7 +197,13 @@ def export_xlsx(request):
     user = request.user
     if not roles.may_export(user):
         raise PermissionDenied(roles.EXPORT_REFUSED)
-    out, _ = exports.export_suggestions(user, request.GET, query=request.GET.urlencode())
+    out, count = exports.export_suggestions(user, request.GET, query=request.GET.urlencode())
+    audit.record(
+        audit.Kind.EXPORT,
+        request=request,
+        obj="建议列表",
+        detail=f"{count}行；条件：{request.GET.urlencode()[:800]}",
+    )
     return FileResponse(
         out, as_attachment=True, filename=exports.export_filename(), content_type=XLSX
     )

@@ -87,6 +87,7 @@ def ensure_reference_data() -> Demo:
                 "last_name": last,
                 "first_name": first,
                 "department": departments[dept] if dept else None,
+                "is_staff": role == Role.SYSADMIN,
             },
         )
         if created:

@@ -46,7 +46,7 @@ DEPARTMENTS = [
 STREETS = [d for d, kind in DEPARTMENTS if kind == "street"]
 
 # Demo logins (DESIGN §6). All share the password below.
-DEMO_PASSWORD = "Demo-2023"
+DEMO_PASSWORD = "Jingan-2023"
 DEMO_USERS = [
     # username, last name, first name, role, department
     ("office", "王", "静", "office", None),
@@ -54,6 +54,10 @@ DEMO_USERS = [
     ("fangguan", "李", "房", "handler", "区房管局"),
     ("lvhua", "张", "绿", "handler", "区绿化市容局"),
     ("jianguan", "赵", "建", "handler", "区建设管理委"),
+    # 三员分立 (DESIGN §1, §13)
+    ("sysadmin", "钱", "系", "sysadmin", None),
+    ("secadmin", "孙", "安", "secadmin", None),
+    ("auditor", "周", "审", "auditor", None),
 ]
 
 SURNAMES = (

@@ -164,7 +164,7 @@ def test_demo_users_log_in_with_their_roles(demo, client):
         user = User.objects.get(username=username)
         assert user.has_role(role)
         assert (user.department.name if user.department else None) == department
-        assert client.login(username=username, password="Demo-2023"), username
+        assert client.login(username=username, password="Jingan-2023"), username
         client.logout()
     for name in (
         "区房管局",
