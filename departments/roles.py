@@ -99,6 +99,19 @@ def may_read_audit(user) -> bool:
     return _active(user) and user.is_auditor
 
 
+def administrator_home(user) -> str:
+    """Where each of the three administrators starts (a URL name), '' for everyone else."""
+    if not _active(user) or user.is_superuser:
+        return ""
+    if user.is_auditor:
+        return "security:audit"
+    if user.is_secadmin:
+        return "security:users"
+    if user.is_sysadmin:
+        return "admin:index"
+    return ""
+
+
 # The refusals users read, one wording each.
 IMPORT_REFUSED = "只有区政府办公室工作人员可以导入建议。"
 EXPORT_REFUSED = "您没有导出建议的权限。"

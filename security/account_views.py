@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404
@@ -94,7 +95,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         user = form.user
         if user.must_change_password:
             user.must_change_password = False
-            type(user).objects.filter(pk=user.pk).update(must_change_password=False)
+            get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
         audit.record(audit.Kind.PASSWORD_CHANGE, request=self.request, obj=user)
         return response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ def on_password_changed(user, *, keep: int) -> None:
     old = user.password_history.values_list("pk", flat=True)[keep:]
     PasswordHistory.objects.filter(pk__in=list(old)).delete()
     user.password_changed_at = timezone.now()
-    type(user).objects.filter(pk=user.pk).update(password_changed_at=user.password_changed_at)
+    get_user_model().objects.filter(pk=user.pk).update(password_changed_at=user.password_changed_at)
     revoked, _ = ApiToken.objects.filter(user=user).delete()
     if revoked:
         audit.record(

@@ -13,6 +13,7 @@ import datetime as dt
 import string
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -23,6 +24,17 @@ CLASSES = (
     ("数字", lambda c: c.isdigit()),
     ("符号", lambda c: c in string.punctuation or (not c.isalnum() and not c.isspace())),
 )
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with its message in Chinese: Django 5.2 changed the English wording and
+    its zh_Hans catalogue no longer matches it."""
+
+    def get_error_message(self):
+        return f"密码太短，至少需要{self.min_length}个字符。"
+
+    def get_help_text(self):
+        return f"密码至少需要{self.min_length}个字符。"
 
 
 class ComplexityValidator:

@@ -32,4 +32,4 @@ class Command(BaseCommand):
         for username, last, first, role, dept in data.DEMO_USERS:
             label = dept or Role(role).label
             self.stdout.write(f"  {username:<11} {label} {last}{first}")
-        self.stdout.write("  admin       系统管理员（/admin/）")
+        self.stdout.write("  admin       超级管理员（仅限应急，/admin/，每次使用均记入审计）")
