@@ -119,7 +119,9 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         labels = [label for value, label in Role.choices if self.has_role(value)]
-        return "、".join(labels) or ("超级管理员（仅限应急）" if self.is_superuser else "未分配角色")
+        return "、".join(labels) or (
+            "超级管理员（仅限应急）" if self.is_superuser else "未分配角色"
+        )
 
 
 class Deputy(models.Model):

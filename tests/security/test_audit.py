@@ -98,7 +98,7 @@ def test_a_user_revokes_its_own_tokens_in_the_page(client, db):
     _, mine = token_issue(user)
     _, theirs = token_issue(other)
     client.force_login(user)
-    assert "#%d" % mine.pk in client.get(reverse("security:tokens")).content.decode()
+    assert f"#{mine.pk}" in client.get(reverse("security:tokens")).content.decode()
     assert client.post(reverse("security:token_revoke", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("security:token_revoke", args=[mine.pk])).status_code == 302
     assert AuditEvent.objects.filter(kind="token_revoke", username="owner").exists()
@@ -159,9 +159,12 @@ def test_postgresql_refuses_update_and_delete_in_raw_sql():
         "UPDATE security_auditevent SET detail = 'x' WHERE id = %s",
         "DELETE FROM security_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="只能追加"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="只能追加"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, detail="").exists()
 
 

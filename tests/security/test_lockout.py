@@ -54,9 +54,7 @@ def test_five_failures_lock_the_account_and_the_right_password_is_then_refused(c
     assert AuditEvent.objects.filter(kind="lockout", username="clerk").count() == 1
 
 
-def test_four_failures_then_the_right_password_logs_in_and_starts_the_count_again(
-    client, clerk
-):
+def test_four_failures_then_the_right_password_logs_in_and_starts_the_count_again(client, clerk):
     for _ in range(4):
         browser_login(client, "clerk", "wrong-password-1")
     assert browser_login(client, "clerk", PASSWORD).status_code == 302
