@@ -34,6 +34,15 @@ class DeputyAdmin(SimpleHistoryAdmin):
     def masked_phone(self, obj):
         return obj.masked_phone
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The edit form shows the number in full so it can be corrected: a reveal, audited.
+        deputy = self.get_object(request, object_id)
+        if request.method == "GET" and deputy is not None and deputy.phone:
+            audit.record(
+                audit.Kind.PHONE_REVEAL, request=request, obj=deputy, detail="管理后台编辑"
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(CongressSession)
 class CongressSessionAdmin(admin.ModelAdmin):

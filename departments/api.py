@@ -33,10 +33,10 @@ class DeputySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "level", "delegation", "workplace", "phone", "is_active"]
 
     def to_representation(self, deputy):
+        # Masked for everyone: the full number is read one item at a time, audited
+        # (GET /api/v1/suggestions/{id}/deputy-phone/, DESIGN §13).
         data = super().to_representation(deputy)
-        request = self.context.get("request")
-        if not (request and roles.sees_full_phone_numbers(request.user)):
-            data["phone"] = deputy.masked_phone
+        data["phone"] = deputy.masked_phone
         return data
 
 

@@ -83,11 +83,6 @@ def may_edit_reference_data(user) -> bool:
     return _active(user) and user.is_staff
 
 
-def sees_full_phone_numbers(user) -> bool:
-    # Phone numbers are personal data: only admins see them whole.
-    return _active(user) and user.is_staff
-
-
 def may_manage_security(user) -> bool:
     """安全管理员: role membership, lockouts, second-factor and password resets (the
     break-glass superuser too, audited)."""

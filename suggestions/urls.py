@@ -11,6 +11,7 @@ urlpatterns = [
     path("suggestions/new/", views.suggestion_create, name="create"),
     path("suggestions/bulk-assign/", views.bulk_assign, name="bulk_assign"),
     path("suggestions/<int:pk>/", views.detail, name="detail"),
+    path("suggestions/<int:pk>/deputy-phone/", views.deputy_phone, name="deputy_phone"),
     path("suggestions/<int:pk>/do/<slug:name>/", views.action_view, name="action"),
     path(
         "suggestions/<int:pk>/replies/<int:reply_pk>/letter/",

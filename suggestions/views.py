@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse
 from django.http import Http404
+from django.http import HttpResponse
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from departments import roles
 from suggestions import forms
+from suggestions import phones
 from suggestions import services
 from suggestions.actions import ACTION_ORDER
 from suggestions.actions import ACTIONS
@@ -197,8 +199,19 @@ def detail(request, pk):
             "state": state,
             "actions": actions,
             "deadline_labels": DeadlineState.LABELS,
+            "may_reveal_phone": phones.may_reveal(request.user),
         },
     )
+
+
+@require_POST
+def deputy_phone(request, pk):
+    """显示完整号码: the lead deputy's full number, for this item, audited."""
+    suggestion = _visible_or_404(request, pk)
+    phone = phones.lead_deputy_phone_reveal(
+        suggestion=suggestion, actor=request.user, request=request
+    )
+    return HttpResponse(phone or "无电话", content_type="text/plain; charset=utf-8")
 
 
 def reply_letter(request, pk, reply_pk):

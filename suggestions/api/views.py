@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiResponse
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins
+from rest_framework import serializers
 from rest_framework import status
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -26,6 +27,7 @@ from rest_framework.response import Response
 from config.api_schema import ErrorSerializer
 from departments import roles
 from departments.roles import IsRoleUser
+from suggestions import phones
 from suggestions import services
 from suggestions.actions import ACTIONS
 from suggestions.api.serializers import ACTION_SERIALIZERS
@@ -39,6 +41,11 @@ from suggestions.selectors import suggestion_get
 from suggestions.selectors import suggestion_list
 
 ASCII_ID = re.compile(r"[0-9]{1,18}")
+
+
+class DeputyPhoneSerializer(serializers.Serializer):
+    deputy = serializers.CharField()
+    phone = serializers.CharField()
 
 
 ERRORS = {
@@ -111,6 +118,19 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             suggestion=suggestion, actor=request.user, data=serializer.validated_data, state=None
         )
         return self._detail(suggestion)
+
+    @extend_schema(
+        summary="查看领衔代表完整电话（区政府办公室、承办单位；记入安全审计日志）",
+        request=None,
+        responses={200: DeputyPhoneSerializer, 403: ERRORS[403], 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"], url_path="deputy-phone")
+    def deputy_phone(self, request, pk=None):
+        suggestion = self.get_object()
+        phone = phones.lead_deputy_phone_reveal(
+            suggestion=suggestion, actor=request.user, request=request
+        )
+        return Response({"deputy": suggestion.lead_deputy.name, "phone": phone})
 
     def act(self, request, name: str) -> Response:
         suggestion = self.get_object()
