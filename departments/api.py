@@ -5,7 +5,6 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 from rest_framework import viewsets
 
-from departments import roles
 from departments.models import CongressSession
 from departments.models import Department
 from departments.models import Deputy

@@ -59,4 +59,4 @@ def test_the_api_reveals_one_item_at_a_time_audited(item, office, supervisor, ot
     assert token_client(other_handler).get(url).status_code == 404
     assert AuditEvent.objects.filter(kind="phone_reveal").count() == 1
     deputies = token_client(office).get(f"{API}/deputies/").json()["results"]
-    assert all(FULL != d["phone"] for d in deputies)
+    assert all(d["phone"] != FULL for d in deputies)
