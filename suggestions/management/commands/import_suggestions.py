@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from departments import roles
 from departments.models import Role
 from departments.models import User
+from security import audit
 from suggestions import imports
 
 
@@ -58,6 +59,12 @@ class Command(BaseCommand):
                 f"检查通过：共{report.data_rows}行，{report.summary()}。（--dry-run，未导入）"
             )
         else:
+            audit.record(
+                audit.Kind.IMPORT,
+                user=actor,
+                obj=path.name,
+                detail=f"命令行导入：{report.summary()}"[:900],
+            )
             self.stdout.write(self.style.SUCCESS(f"已导入：{report.summary()}。"))
 
     def _actor(self, username: str | None) -> User:
