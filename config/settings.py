@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "departments",
     "suggestions",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [
