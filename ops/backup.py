@@ -154,6 +154,9 @@ def run_tool(args: list[str], what: str) -> None:
 
 
 def check_output_dir(output: Path) -> None:
+    media = Path(settings.MEDIA_ROOT).resolve()
+    if output.resolve().is_relative_to(media):
+        raise BackupError(f"输出目录 {output} 位于 MEDIA_ROOT（{media}）之内，拒绝备份。")
     if output.exists() and not output.is_dir():
         raise BackupError(f"输出位置 {output} 已存在且不是目录，拒绝备份。")
     if output.is_dir() and any(output.iterdir()):

@@ -20,13 +20,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, output: Path, **options):
         try:
-            manifest = create_backup(output)
+            manifest = create_backup(Path(output))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         media = sum(1 for f in manifest["files"] if f["path"].startswith("media/"))
         self.stdout.write(
             self.style.SUCCESS(
-                f"备份完成：{output.absolute()}（{manifest['database']['vendor']} 数据库，"
+                f"备份完成：{Path(output).absolute()}（{manifest['database']['vendor']} 数据库，"
                 f"{media} 个上传文件，清单 manifest.json）。"
             )
         )

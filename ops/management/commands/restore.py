@@ -19,13 +19,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory: Path, **options):
         try:
-            manifest = restore_backup(directory)
+            manifest = restore_backup(Path(directory))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         media = sum(1 for f in manifest["files"] if f["path"].startswith("media/"))
         self.stdout.write(
             self.style.SUCCESS(
-                f"恢复完成：{directory.absolute()}（备份时间 {manifest['created_at']}，"
+                f"恢复完成：{Path(directory).absolute()}（备份时间 {manifest['created_at']}，"
                 f"{media} 个上传文件）。"
             )
         )
