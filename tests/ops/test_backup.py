@@ -8,6 +8,7 @@ calendar) that the flush after each such test removes."""
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,23 @@ def test_a_missing_pg_dump_names_the_package(monkeypatch, tmp_path):
         (tmp_path / version / "bin").mkdir(parents=True)
         (tmp_path / version / "bin" / "pg_dump").touch()
     assert backup.pg_tool("pg_dump") == str(tmp_path / "16" / "bin" / "pg_dump")
+
+
+def test_the_password_goes_to_pg_dump_in_the_environment_only(monkeypatch, tmp_path):
+    for key, value in {"HOST": "db.local", "PORT": 5433, "USER": "app", "NAME": "prod"}.items():
+        monkeypatch.setitem(connection.settings_dict, key, value)
+    monkeypatch.setitem(connection.settings_dict, "PASSWORD", "s3cret-pw")
+    monkeypatch.setattr(backup, "pg_tool", lambda name: f"/usr/bin/{name}")
+    calls = []
+
+    def run(args, env, **kwargs):
+        calls.append((args, env))
+        return subprocess.CompletedProcess(args, 0, "", "")
+
+    monkeypatch.setattr(subprocess, "run", run)
+    backup.dump_postgresql(tmp_path / "database.pgdump")
+    args, env = calls[0]
+    assert args[:3] == ["/usr/bin/pg_dump", "--format=custom", "--no-owner"]
+    assert "--dbname=prod" in args and not any("s3cret" in a for a in args)
+    assert env["PGPASSWORD"] == "s3cret-pw"
+    assert (env["PGHOST"], env["PGPORT"], env["PGUSER"]) == ("db.local", "5433", "app")
