@@ -253,7 +253,10 @@ def read_manifest(root: Path) -> dict[str, Any]:
 def manifest_entries(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The manifest's files by path; a path that could leave the backup is refused."""
     entries: dict[str, dict[str, Any]] = {}
-    for entry in manifest.get("files") or []:
+    files = manifest.get("files")
+    if not isinstance(files, list) or not all(isinstance(e, dict) for e in files):
+        raise BackupError(f"{MANIFEST} 中没有合法的文件清单，拒绝恢复。")
+    for entry in files:
         rel = str(entry.get("path", ""))
         pure = PurePosixPath(rel)
         if not rel or pure.is_absolute() or ".." in pure.parts or rel == MANIFEST:
@@ -286,8 +289,8 @@ def verify_backup(root: Path) -> dict[str, Any]:
         problem = file_problem(root, rel, entry)
         if problem:
             raise BackupError(problem)
-    database_file = (manifest.get("database") or {}).get("file")
-    if database_file not in entries:
+    database = manifest.get("database")
+    if not isinstance(database, dict) or database.get("file") not in entries:
         raise BackupError(f"{MANIFEST} 未列出数据库文件，拒绝恢复。")
     return manifest
 
