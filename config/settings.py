@@ -71,8 +71,9 @@ INSTALLED_APPS = [
     "departments",
     "suggestions",
     "reports",
-    # Last: its post_migrate grants the 系统管理员 permissions on the apps above.
+    # After the apps above: its post_migrate grants the 系统管理员 permissions on them.
     "security",
+    "ops",
 ]
 
 MIDDLEWARE = [
