@@ -73,7 +73,8 @@ class User(AbstractUser):
     # Password policy (DESIGN §13): changed every PASSWORD_MAX_AGE_DAYS; an initial or
     # reset password is one-time and must be changed at the first login.
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
-    must_change_password = models.BooleanField("须修改密码", default=False)
+    # db_default too: rows written by older code (or historical models) get False.
+    must_change_password = models.BooleanField("须修改密码", default=False, db_default=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = verbose_name_plural = "用户"
