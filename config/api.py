@@ -12,7 +12,7 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiResponse
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions
 from rest_framework import permissions
 from rest_framework import serializers
@@ -168,6 +168,6 @@ def api_urls():
         path("auth/tokens/", TokenListView.as_view(), name="tokens"),
         path("reports/", ReportView.as_view(), name="report"),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
-        path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+        path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
         path("", include(router.urls)),
     ]

@@ -28,3 +28,5 @@ REST_FRAMEWORK = {
 # The second factor is tested where it is the point (tests/security); elsewhere a login is
 # a password login, as in the demo.
 MFA_REQUIRED = False
+# The test client and the live servers speak plain HTTP.
+SECURE_SSL_REDIRECT = False

@@ -15,4 +15,25 @@
       data.delete(key);
     });
   });
+
+  // Behaviours named by data- attributes, since the Content-Security-Policy allows no
+  // inline script or handler attributes.
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("select[data-autosubmit]") && target.form) {
+      target.form.requestSubmit ? target.form.requestSubmit() : target.form.submit();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute && form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
 })();

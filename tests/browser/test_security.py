@@ -56,3 +56,20 @@ def test_the_idle_warning_appears_and_keeps_the_session(page, live_server, setti
     assert "自动退出" in warning.inner_text()
     page.get_by_role("button", name="继续工作").click()
     warning.wait_for(state="hidden", timeout=5_000)
+
+
+def test_main_pages_break_no_content_security_policy_rule(page, live_server, journey):
+    from suggestions.models import Status
+
+    item = journey.to(Status.IN_PROGRESS)
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else 0)
+    login(page, live_server, journey.office.username)
+    page.wait_for_url(f"{live_server.url}/")
+    for path in ("/", "/suggestions/", f"/suggestions/{item.pk}/", "/workspace/", "/reports/"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+    # htmx still works under the policy: the list's filter swaps the results in place.
+    page.goto(f"{live_server.url}/suggestions/")
+    page.locator("#results").wait_for()
+    assert violations == []
