@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from departments.models import Department
 from departments.models import User
+from suggestions.bounds import check_text
 from suggestions.deadlines import add_months
 from suggestions.deadlines import add_working_days
 from suggestions.models import Assignment
@@ -235,6 +236,7 @@ def suggestion_reassign(
     when: dt.datetime | None = None,
 ) -> Suggestion:
     """Re-assign an item that is not yet replied; deadlines restart from the new date."""
+    check_text(reason=reason)
     s, _ = _begin(suggestion, expected_version, when, _check_reassign, actor)
     today = _today(when)
     assigned_on = assigned_on or today
@@ -289,6 +291,7 @@ def return_request(
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> ReturnRequest:
+    check_text(reason=reason)
     s, assignment = _begin(suggestion, expected_version, when, _check_return_request, actor)
     if not reason.strip():
         _refuse("请填写退办理由。", code="reason")
@@ -312,6 +315,7 @@ def return_decide(
     when: dt.datetime | None = None,
 ) -> Suggestion:
     """The office approves (and re-assigns, with new deadlines) or rejects a return."""
+    check_text(note=note)
     s = _lock(request.assignment.suggestion, expected_version)
     request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
     _check_return_decide(_state(s, when), actor, request, approve=approve)
@@ -354,6 +358,7 @@ def extension_request(
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> ExtensionRequest:
+    check_text(reason=reason)
     s, assignment = _begin(suggestion, expected_version, when, _check_extension_request, actor)
     if not reason.strip():
         _refuse("请填写延期理由。", code="reason")
@@ -380,6 +385,7 @@ def extension_decide(
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> Suggestion:
+    check_text(note=note)
     s = _lock(request.assignment.suggestion, expected_version)
     request = (
         ExtensionRequest.objects.select_for_update().select_related("assignment").get(pk=request.pk)

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from departments.models import User
+from suggestions.bounds import check_text
 from suggestions.deadlines import add_months
 from suggestions.models import DeadlinePolicy
 from suggestions.models import Event
@@ -37,6 +38,7 @@ def feedback_record(
     when: dt.datetime | None = None,
 ) -> Feedback:
     """The deputy's rating: 满意/基本满意 closes the item, 不满意 opens a rework round."""
+    check_text(comment=comment)
     s, _ = _begin(suggestion, expected_version, when, _check_feedback, actor)
     if satisfaction not in Satisfaction.values:
         _refuse("请选择满意度（满意、基本满意、不满意）。", code="satisfaction")
@@ -89,6 +91,7 @@ def suggestion_close(
     when: dt.datetime | None = None,
 ) -> Suggestion:
     """办结 without a rating (e.g. the deputy did not answer); the rating closes otherwise."""
+    check_text(note=note)
     s, _ = _begin(suggestion, expected_version, when, _check_close, actor)
     s.status = Status.CLOSED
     return _save(

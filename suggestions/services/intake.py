@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from departments.models import CongressSession
 from departments.models import Deputy
 from departments.models import User
+from suggestions.bounds import check_text
 from suggestions.models import Event
 from suggestions.models import Kind
 from suggestions.models import Source
@@ -56,6 +57,7 @@ _KINDS, _SOURCES, _TOPICS = (frozenset(c.values) for c in (Kind, Source, Topic))
 
 
 def validate_suggestion_fields(data: dict) -> None:
+    check_text(title=data.get("title"), content=data.get("content"))
     if data.get("kind") not in _KINDS:
         _refuse("类别不正确，应为“代表建议”或“代表集中联系社区意见建议”。", code="kind")
     if data.get("source") not in _SOURCES:
@@ -102,6 +104,7 @@ def _new_row(facts: NewSuggestion, *, actor: User, today: dt.date) -> Suggestion
             "kind": facts.kind,
             "source": facts.source,
             "title": facts.title,
+            "content": facts.content,
             "session": facts.session,
             "topic": facts.topic,
         }
@@ -131,6 +134,28 @@ def _co_signers(facts: NewSuggestion) -> list[Deputy]:
 def _next_number(year: int, kind: str) -> int:
     top = Suggestion.objects.filter(year=year, kind=kind).aggregate(top=Max("number"))["top"]
     return (top or 0) + 1
+
+
+NUMBERING_ATTEMPTS = 20
+
+
+def _save_numbered(suggestion: Suggestion, *, automatic: bool) -> None:
+    """Insert the row. Two registrations at once may both take the same next number; the
+    unique constraint refuses the second, which takes the number after and tries again (on
+    PostgreSQL its insert waits for the first to commit; SQLite serialises writers)."""
+    for _ in range(NUMBERING_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                suggestion.save()
+            return
+        except IntegrityError:
+            if not automatic:
+                break
+            suggestion.number = _next_number(suggestion.year, suggestion.kind)
+    _refuse(
+        f"{_number_used(suggestion.year, suggestion.kind, suggestion.number)}，请重试。",
+        code="number",
+    )
 
 
 def _number_used(year: int, kind: str, number: int) -> str:
@@ -192,11 +217,7 @@ def suggestion_create(
     elif Suggestion.objects.filter(year=year, kind=kind, number=number).exists():
         _refuse(f"{_number_used(year, kind, number)}。", code="number")
     suggestion._history_user = actor
-    try:
-        with transaction.atomic():
-            suggestion.save()
-    except IntegrityError:
-        _refuse(f"{_number_used(year, kind, suggestion.number)}，请重试。", code="number")
+    _save_numbered(suggestion, automatic=number is None)
     if linked := _co_signers(facts):
         suggestion.co_signers.set(linked)
     _registered_event(suggestion, actor=actor, when=when or timezone.now()).save()
@@ -386,6 +407,7 @@ def suggestion_void(
     report dated from today on, and stays in the reports dated before (DESIGN §5, §13).
     The void takes effect the day it is recorded: a backdated one would change reports
     already sent."""
+    check_text(reason=reason)
     s, _ = _begin(suggestion, expected_version, when, _check_void, actor)
     if not reason.strip():
         _refuse("请填写作废理由。", code="reason")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from pathlib import Path
 
 from django.core.files.base import File
 from django.db import transaction
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from departments.models import User
 from suggestions import asof
+from suggestions.bounds import check_text
 from suggestions.models import Event
 from suggestions.models import FollowUp
 from suggestions.models import Outcome
@@ -37,6 +40,7 @@ def co_opinion_submit(
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> Suggestion:
+    check_text(opinion=opinion)
     s, assignment = _begin(suggestion, expected_version, when, _check_co_opinion, actor)
     if not opinion.strip():
         _refuse("请填写会办意见。", code="opinion")
@@ -123,6 +127,7 @@ def reply_submit(
     when: dt.datetime | None = None,
 ) -> Reply:
     """办复: only the lead replies to the deputy, after the co-handling opinions are in."""
+    check_text(text=text, contact_person=contact_person, contact_phone=contact_phone)
     s, assignment = _begin(suggestion, expected_version, when, _check_reply, actor)
     if outcome not in Outcome.values:
         _refuse("请选择办理结果（已经解决、正在解决、计划解决、留作参考）。", code="outcome")
@@ -150,11 +155,42 @@ def reply_submit(
         replied_on=replied_on,
         created_by=actor,
     )
-    if letter is not None:
-        reply.letter_name = letter_name or getattr(letter, "name", "") or "答复函"
-        reply.letter.save(reply.letter_name, letter, save=False)
+    stored = _store_letter(reply, letter, letter_name) if letter is not None else ""
+    try:
+        _record_reply(s, reply, actor=actor, when=when)
+    except BaseException:
+        # The row is rolled back with the transaction; the file would stay behind.
+        if stored:
+            reply.letter.storage.delete(stored)
+        raise
+    return reply
+
+
+LETTER_NAME_MAX = 200  # Reply.letter_name
+EXTENSION_MAX = 10
+
+
+def _short_name(name: str, limit: int = LETTER_NAME_MAX) -> str:
+    """The letter's name as the user gave it, shortened to fit, its extension kept."""
+    name = Path(name or "答复函").name.strip() or "答复函"
+    suffix = Path(name).suffix if len(Path(name).suffix) <= EXTENSION_MAX else ""
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    return stem[: limit - len(suffix)] + suffix
+
+
+def _store_letter(reply: Reply, letter: File, letter_name: str) -> str:
+    """Store the letter under a random name (any length, any characters, no clash) and
+    keep the user's name for display and download; returns the stored path."""
+    reply.letter_name = _short_name(letter_name or getattr(letter, "name", ""))
+    suffix = Path(reply.letter_name).suffix.lower()
+    reply.letter.save(f"{uuid.uuid4().hex}{suffix}", letter, save=False)
+    return reply.letter.name
+
+
+def _record_reply(s: Suggestion, reply: Reply, *, actor: User, when: dt.datetime | None) -> None:
+    replied_on = reply.replied_on
     _save_record(reply, actor)
-    _record_outcome(s, to_outcome=outcome, effective_on=replied_on, actor=actor, reply=reply)
+    _record_outcome(s, to_outcome=reply.outcome, effective_on=replied_on, actor=actor, reply=reply)
     from_status = s.status
     s.status = Status.REPLIED
     s.due_on = None
@@ -172,4 +208,3 @@ def reply_submit(
         from_status=from_status,
         note=f"第{reply.round}轮答复，办理结果：{reply.get_outcome_display()}",
     )
-    return reply

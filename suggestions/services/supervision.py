@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from departments.models import User
+from suggestions.bounds import check_text
 from suggestions.models import Event
 from suggestions.models import FollowUp
 from suggestions.models import Outcome
@@ -41,6 +42,7 @@ def follow_up_record(
     when: dt.datetime | None = None,
 ) -> FollowUp:
     """走访、回访、面商、督办、抽查、跟踪复查. A re-check may change the outcome, with evidence."""
+    check_text(findings=findings, participants=participants)
     s = _lock(suggestion, expected_version)
     if kind not in FollowUp.Kind.values:
         _refuse("跟踪方式不正确。", code="kind")
@@ -114,6 +116,7 @@ def suggestion_set_key_supervision(
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> Suggestion:
+    check_text(note=note)
     s, _ = _begin(suggestion, expected_version, when, _check_key_supervision, actor)
     if s.key_supervision == key_supervision:
         _refuse(
