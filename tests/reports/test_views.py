@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.models import IssuedReport
+from security.models import AuditEvent
 from suggestions import services
 from suggestions.models import Outcome
 from suggestions.models import Status
@@ -66,6 +67,7 @@ def test_office_issues_a_report_which_then_never_changes(client, journey, office
     issued = IssuedReport.objects.get()
     assert response.status_code == 302
     assert issued.issued_by == office
+    assert AuditEvent.objects.get(kind="report_issue").username == office.username
     assert issued.figures["suggestions"]["outcomes"]["planned"]["count"] == 1
     frozen = dict(issued.figures)
     # A re-check dated inside the issued period changes the computed figures…

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from security.models import AuditEvent
 from suggestions import excel_views
 from suggestions import imports
 from suggestions.models import Event
@@ -136,6 +137,8 @@ def test_upload_preview_errors_fix_and_confirm(client, office, people, upload_di
     assert Suggestion.objects.count() == 3
     assert set(Event.objects.values_list("actor", flat=True)) == {office.pk}
     assert not (upload_dir / f"{token}.xlsx").exists()
+    imported = AuditEvent.objects.get(kind="import")  # the security audit log (DESIGN §13)
+    assert (imported.username, imported.object_repr) == (office.username, "建议.xlsx")
 
     # The same confirmation again does nothing.
     again = client.post(reverse("excel:import_confirm"), {"token": token}, follow=True)
