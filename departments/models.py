@@ -105,17 +105,12 @@ class User(AbstractUser):
     def is_supervisor(self) -> bool:
         return self.is_active and self.has_role(Role.SUPERVISOR)
 
-    @property
-    def is_sysadmin(self) -> bool:
-        return self.is_active and self.has_role(Role.SYSADMIN)
+    is_sysadmin = property(lambda self: self._holds(Role.SYSADMIN))
+    is_secadmin = property(lambda self: self._holds(Role.SECADMIN))
+    is_auditor = property(lambda self: self._holds(Role.AUDITOR))
 
-    @property
-    def is_secadmin(self) -> bool:
-        return self.is_active and self.has_role(Role.SECADMIN)
-
-    @property
-    def is_auditor(self) -> bool:
-        return self.is_active and self.has_role(Role.AUDITOR)
+    def _holds(self, role: str) -> bool:
+        return self.is_active and self.has_role(role)
 
     @property
     def role_label(self) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import tempfile
 from typing import IO
 
-import xlsxwriter
 from django.utils import timezone
 
+from config.xlsx import safe_workbook
 from security.models import AuditEvent
 
 COLUMNS = [
@@ -23,15 +23,7 @@ COLUMNS = [
 
 
 def write_audit_workbook(events, out: IO[bytes]) -> int:
-    wb = xlsxwriter.Workbook(
-        out,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    wb = safe_workbook(out)
     ws = wb.add_worksheet("安全审计日志")
     bold = wb.add_format({"bold": True, "bg_color": "#DDE6F0", "border": 1})
     when = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})

@@ -20,12 +20,12 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from typing import IO
 
-import xlsxwriter
 from django.db.models import Count
 from django.db.models import OuterRef
 from django.db.models import Subquery
 from django.utils import timezone
 
+from config.xlsx import safe_workbook
 from departments.models import Deputy
 from departments.models import User
 from suggestions.filters import SuggestionFilter
@@ -320,15 +320,7 @@ def write_workbook(rows: Iterator[list], out: IO[bytes] | str) -> int:
     write(), which would turn "=…" into a formula), numbers with write_number and dates
     with write_datetime.
     """
-    wb = xlsxwriter.Workbook(
-        out,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    wb = safe_workbook(out)
     ws = wb.add_worksheet(SHEET_TITLE)
     header = wb.add_format(
         {

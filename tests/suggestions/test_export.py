@@ -312,14 +312,16 @@ def test_rows_are_read_in_chunks(office, lead_department, co_department, monkeyp
 def test_the_export_is_written_in_constant_memory_mode(office, db, monkeypatch):
     """XlsxWriter keeps one row in memory in constant_memory mode (the rows go to a
     temporary file as they come)."""
+    from config import xlsx  # the one place every export opens its workbook
+
     seen = {}
-    real = exports.xlsxwriter.Workbook
+    real = xlsx.xlsxwriter.Workbook
 
     def spy(out, options):
         seen.update(options)
         return real(out, options)
 
-    monkeypatch.setattr(exports.xlsxwriter, "Workbook", spy)
+    monkeypatch.setattr(xlsx.xlsxwriter, "Workbook", spy)
     SuggestionFactory()
     exports.export_suggestions(office, {})[0].close()
     assert seen["constant_memory"] is True and seen["strings_to_formulas"] is False

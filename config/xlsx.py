@@ -1,0 +1,19 @@
+"""XlsxWriter as every export in the project opens it: constant memory (rows go to a
+temporary file as written), and text kept as text — never turned into a formula, a number
+or a link (a cell typed "=HYPERLINK(…)" by a user must stay a string)."""
+
+from typing import IO
+
+import xlsxwriter
+
+
+def safe_workbook(out: IO[bytes] | str) -> xlsxwriter.Workbook:
+    return xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
