@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from departments import roles
 from suggestions import forms
 from suggestions import phones
+from suggestions import refusals
 from suggestions import services
 from suggestions.actions import ACTION_ORDER
 from suggestions.actions import ACTIONS
@@ -176,6 +177,7 @@ def suggestion_create(request):
 def _visible_or_404(request, pk) -> Suggestion:
     suggestion = suggestion_get(request.user, pk)
     if suggestion is None:
+        refusals.record_hidden_item(request, pk)
         raise Http404("未找到该建议，或您无权查看。")
     return suggestion
 
@@ -217,6 +219,7 @@ def deputy_phone(request, pk):
 def reply_letter(request, pk, reply_pk):
     """Letters are served only here, after the visibility check: never from a public URL."""
     if not suggestions_visible_to(request.user).filter(pk=pk).exists():
+        refusals.record_hidden_item(request, pk)
         raise Http404("未找到该建议，或您无权查看。")
     reply = get_object_or_404(Reply, pk=reply_pk, suggestion_id=pk)
     if not reply.letter:

@@ -28,6 +28,7 @@ from config.api_schema import ErrorSerializer
 from departments import roles
 from departments.roles import IsRoleUser
 from suggestions import phones
+from suggestions import refusals
 from suggestions import services
 from suggestions.actions import ACTIONS
 from suggestions.api.serializers import ACTION_SERIALIZERS
@@ -81,6 +82,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         pk = _int_or_none(self.kwargs["pk"]) if ASCII_ID.fullmatch(str(self.kwargs["pk"])) else None
         suggestion = suggestion_get(self.request.user, pk) if pk is not None else None
         if suggestion is None:
+            refusals.record_hidden_item(self.request, pk)
             raise NotFound("未找到该建议，或您无权查看。")
         return suggestion
 

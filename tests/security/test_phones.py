@@ -60,3 +60,14 @@ def test_the_api_reveals_one_item_at_a_time_audited(item, office, supervisor, ot
     assert AuditEvent.objects.filter(kind="phone_reveal").count() == 1
     deputies = token_client(office).get(f"{API}/deputies/").json()["results"]
     assert all(d["phone"] != FULL for d in deputies)
+
+
+def test_reaching_for_another_departments_item_is_audited(client, item, other_handler):
+    client.force_login(other_handler)
+    assert client.get(reverse("suggestions:detail", args=[item.pk])).status_code == 404
+    assert token_client(other_handler).get(f"{API}/suggestions/{item.pk}/").status_code == 404
+    events = AuditEvent.objects.filter(kind="permission_refused", username=other_handler.username)
+    assert events.count() == 2 and all(item.code in e.object_repr for e in events)
+    # A number that does not exist is an ordinary 404, not a refusal.
+    client.get(reverse("suggestions:detail", args=[item.pk + 1000]))
+    assert events.count() == 2
