@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "departments",
     "suggestions",
     "reports",
+    "notices",
     # After the apps above: its post_migrate grants the 系统管理员 permissions on them.
     "security",
     "ops",
