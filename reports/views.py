@@ -154,7 +154,8 @@ def dashboard(request):
     years = sorted(set(visible_years.distinct()), reverse=True) or [today.year]
     year_param = request.GET.get("year", "")
     # Only the years that have items: any other value (99999, "abc") shows the latest.
-    year = int(year_param) if year_param.isdigit() and int(year_param) in years else years[0]
+    digits = year_param.isascii() and year_param.isdigit()  # "²" is a digit int() refuses
+    year = int(year_param) if digits and int(year_param) in years else years[0]
     as_of = min(today, dt.date(year, 12, 31))
     report = report_get(
         scope=Scope(year=year), as_of=as_of, previous_as_of=previous_quarter_end(as_of)

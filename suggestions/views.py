@@ -58,7 +58,7 @@ def home(request):
     today = timezone.localdate()
     visible = suggestions_visible_to(request.user)
     years = sorted(set(visible.values_list("year", flat=True).distinct()), reverse=True)
-    year = int(year) if year.isdigit() else (years[0] if years else today.year)
+    year = int(year) if year.isascii() and year.isdigit() else (years[0] if years else today.year)
     scope = visible.filter(year=year)
     # One grouped query per breakdown, whatever the number of items.
     by_status = dict(scope.values_list("status").annotate(n=Count("id")).order_by())

@@ -122,7 +122,7 @@ def _as_int(value) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = unicodedata.normalize("NFKC", clean_text(value))
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _full_code(text: str) -> re.Match | None:

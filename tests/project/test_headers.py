@@ -135,6 +135,7 @@ HOSTILE = [
     {"page": "99999999999999999999"},
     {"year": "99999"},
     {"year": "abc"},
+    {"year": "²"},  # a digit to str.isdigit(), not to int()
     {"as_of": "2023-13-45"},
     {"sort": "__class__"},
     {"department": "abc"},
