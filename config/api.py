@@ -25,6 +25,7 @@ from config.api_auth import ExpiringTokenAuthentication
 from config.api_auth import token_issue
 from departments.models import ApiToken
 from security import audit
+from security import mfa
 from security.passwords import password_expired
 
 
@@ -123,19 +124,12 @@ class TokenView(APIView):
 
 def second_factor_refusal(request, user, otp: str) -> str:
     """With MFA_REQUIRED (or a user who enrolled), the token needs a valid `otp`."""
-    from security import lockout
-    from security import mfa
-    from security.audit import client_address
-
-    if not (settings.MFA_REQUIRED or mfa.has_device(user)):
+    enrolled = mfa.has_device(user)
+    if not (settings.MFA_REQUIRED or enrolled):
         return ""
-    if not mfa.has_device(user):
+    if not enrolled:
         return "该账号须先在网页上绑定双因素认证，然后才能获取接口令牌。"
-    if not mfa.verify_for_token(user, otp):
-        audit.record(
-            audit.Kind.MFA_FAILED, request=request, user=user, outcome=audit.Outcome.FAILURE
-        )
-        lockout.record_failure(user.get_username(), client_address(request), request)
+    if mfa.check_code(request, user, otp) is None:
         return "请填写正确的动态口令（otp）。"
     return ""
 

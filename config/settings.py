@@ -161,7 +161,6 @@ ADDRESS_MAX_FAILURES = env_int("ADDRESS_MAX_FAILURES", 20)
 
 # Second factor: required for every account when DEBUG is off, unless turned off (the demo).
 MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
-OTP_TOTP_ISSUER = os.environ.get("SYSTEM_NAME", "代表建议办理系统")
 
 # Sessions: 30 idle minutes, 12 hours in any case (security.sessions), in the database.
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 1800)
@@ -248,6 +247,7 @@ SECURE_PROXY_SSL_HEADER = (
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "上海市静安区人民政府")
 ORGANISATION_SHORT_NAME = os.environ.get("ORGANISATION_SHORT_NAME", "区政府")
 SYSTEM_NAME = os.environ.get("SYSTEM_NAME", "代表建议办理系统")
+OTP_TOTP_ISSUER = SYSTEM_NAME  # the name authenticator apps show beside the code
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -83,6 +83,12 @@ def may_edit_reference_data(user) -> bool:
     return _active(user) and user.is_staff
 
 
+def may_reveal_phone_numbers(user) -> bool:
+    """A deputy's full number, asked of an item the user already reads (the read gate): the
+    office, and a handler, who reads only the items its department handles (DESIGN §13)."""
+    return is_office(user) or is_handler(user)
+
+
 def may_manage_security(user) -> bool:
     """安全管理员: role membership, lockouts, second-factor and password resets (the
     break-glass superuser too, audited)."""

@@ -237,6 +237,11 @@ def create_backup(output: Path) -> dict[str, Any]:
 # Checking a backup ---------------------------------------------------------------------
 
 
+def media_file_count(manifest: dict[str, Any]) -> int:
+    """How many uploaded files the backup holds."""
+    return sum(1 for f in manifest["files"] if f["path"].startswith(f"{MEDIA_DIR}/"))
+
+
 def read_manifest(root: Path) -> dict[str, Any]:
     path = root / MANIFEST
     if not path.is_file():

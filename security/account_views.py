@@ -11,8 +11,10 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
 
@@ -44,7 +46,7 @@ def _next(request, default: str = "/") -> str:
 def otp_verify(request):
     """Second step of the login: a code from the app, or one recovery code."""
     if not mfa.has_device(request.user):
-        return redirect(f"{reverse_lazy('security:otp_setup')}?next={_next(request)}")
+        return redirect(f"{reverse('security:otp_setup')}?{urlencode({'next': _next(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if mfa.verify(request, form.cleaned_data["code"]):

@@ -23,6 +23,7 @@ from security import accounts
 from security import lockout
 from security import mfa
 from security.models import AccessLock
+from security.passwords import password_policy
 
 PAGE_SIZE = 50
 
@@ -94,8 +95,7 @@ def user_mfa_reset(request, pk: int):
 def lock_list(request):
     _require(request)
     policy = {
-        "min_length": 10,
-        "history": 5,
+        **password_policy(),
         "max_age_days": settings.PASSWORD_MAX_AGE_DAYS,
         "max_failures": settings.LOGIN_MAX_FAILURES,
         "window": settings.LOGIN_FAILURE_WINDOW_MINUTES,

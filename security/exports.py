@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
 from typing import IO
 
 from django.utils import timezone
 
 from config.xlsx import safe_workbook
+from config.xlsx import written_file
 from security.models import AuditEvent
 
 COLUMNS = [
@@ -50,11 +50,4 @@ def write_audit_workbook(events, out: IO[bytes]) -> int:
 
 def audit_workbook_file(events) -> IO[bytes]:
     """The workbook in a rewound temporary file (the response closes and so deletes it)."""
-    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    try:
-        write_audit_workbook(events, out)
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    return out
+    return written_file(lambda out: write_audit_workbook(events, out))[0]

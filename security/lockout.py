@@ -10,6 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import IntegrityError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from security import audit
@@ -29,14 +30,10 @@ def _window_start(now: dt.datetime) -> dt.datetime:
 
 def is_locked(username: str, address: str | None) -> bool:
     """Is the account locked or the address blocked now?"""
-    keys = [(Lock.ACCOUNT, _normal(username))]
+    held = Q(kind=Lock.ACCOUNT, key=_normal(username))
     if address:
-        keys.append((Lock.ADDRESS, address))
-    now = timezone.now()
-    for kind, key in keys:
-        if AccessLock.objects.filter(kind=kind, key=key, until__gt=now).exists():
-            return True
-    return False
+        held |= Q(kind=Lock.ADDRESS, key=address)
+    return AccessLock.objects.filter(held, until__gt=timezone.now()).exists()
 
 
 def _lock(kind: str, key: str, now: dt.datetime, request) -> None:

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from security import audit
 from security import lockout
+from security.accounts import end_sessions
 from security.audit import client_address
 from security.sessions import HAS_DEVICE
 
@@ -63,22 +64,26 @@ def issue_recovery_codes(user) -> list[str]:
     return codes
 
 
-def verify(request, token: str) -> bool:
-    """A code from the app or one recovery code (used up); a wrong one counts as a failed
-    login for the lockout."""
-    user = request.user
-    device = match_token(user, token.strip().replace(" ", ""))
+def check_code(request, user, token: str):
+    """The device a code from the app or one recovery code (used up) belongs to, or None;
+    a wrong code is audited and counts as a failed login for the lockout. The browser's
+    second step and the API token endpoint both ask this."""
+    token = (token or "").strip().replace(" ", "")
+    device = match_token(user, token) if token else None
     if device is None:
-        audit.record(audit.Kind.MFA_FAILED, request=request, outcome=audit.Outcome.FAILURE)
+        audit.record(
+            audit.Kind.MFA_FAILED, request=request, user=user, outcome=audit.Outcome.FAILURE
+        )
         lockout.record_failure(user.get_username(), client_address(request), request)
-        return False
-    otp_login(request, device)
-    return True
+    return device
 
 
-def verify_for_token(user, token: str) -> bool:
-    """The API token endpoint's `otp`: the same check without a session."""
-    return bool(token) and match_token(user, token.strip().replace(" ", "")) is not None
+def verify(request, token: str) -> bool:
+    """The browser's second step: a right code verifies this login."""
+    device = check_code(request, request.user, token)
+    if device is not None:
+        otp_login(request, device)
+    return device is not None
 
 
 def has_device(user) -> bool:
@@ -90,7 +95,5 @@ def reset(user, *, actor, request=None) -> None:
     """The 安全管理员 removes a user's second factor; the user enrols again at next login."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    from security.accounts import end_sessions
-
     end_sessions(user)
     audit.record(audit.Kind.MFA_RESET, request=request, user=actor, obj=user)

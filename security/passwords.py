@@ -83,6 +83,20 @@ class HistoryValidator:
         accounts.on_password_changed(user, keep=self.count)
 
 
+def password_policy() -> dict[str, int]:
+    """The length, classes and history the configured validators enforce (the security
+    pages show the policy in force, read from its owner)."""
+    found = {}
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            found["min_length"] = validator.min_length
+        elif isinstance(validator, ComplexityValidator):
+            found["min_classes"] = validator.min_classes
+        elif isinstance(validator, HistoryValidator):
+            found["history"] = validator.count
+    return found
+
+
 def password_expired(user) -> bool:
     """Older than the policy's age (or never recorded), or a one-time password."""
     if user.must_change_password:

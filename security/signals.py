@@ -12,6 +12,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from security import audit
+from security.sessions import start_session_clock
 
 ADMIN_VERBS = {1: "新增", 2: "修改", 3: "删除"}
 
@@ -19,8 +20,6 @@ ADMIN_VERBS = {1: "新增", 2: "修改", 3: "删除"}
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        from security.sessions import start_session_clock
-
         start_session_clock(request, user)
     audit.record(audit.Kind.LOGIN, request=request, user=user, obj=user)
     if user.is_superuser:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -26,6 +25,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from config.xlsx import safe_workbook
+from config.xlsx import written_file
 from departments.models import Deputy
 from departments.models import User
 from suggestions.filters import SuggestionFilter
@@ -359,15 +359,8 @@ def export_suggestions(
     """Write the export to a temporary file (rewound) and log it; returns (file, rows)."""
     today = today or timezone.localdate()
     qs = export_queryset(user, params, today=today)
-    # Handed to the response, which closes (and so deletes) it once sent.
-    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    try:
-        count = write_workbook(iter_rows(qs, today=today), out)
-    except BaseException:
-        out.close()
-        raise
+    out, count = written_file(lambda f: write_workbook(iter_rows(qs, today=today), f))
     ExportLog.objects.create(user=user, query=query, row_count=count)
-    out.seek(0)
     return out, count
 
 

@@ -14,15 +14,9 @@ from suggestions.models import Suggestion
 REFUSED = "只有区政府办公室和承办该代表建议的单位可以查看完整电话号码。"
 
 
-def may_reveal(user: User) -> bool:
-    """Asked of an item the user already reads (the read gate): a handler reads only the
-    items its department handles, so any handler who reads the item may see the number."""
-    return roles.is_office(user) or roles.is_handler(user)
-
-
 def lead_deputy_phone_reveal(*, suggestion: Suggestion, actor: User, request=None) -> str:
     """The full number of the item's lead deputy, recorded in the audit log."""
-    if not may_reveal(actor):
+    if not roles.may_reveal_phone_numbers(actor):
         raise PermissionDenied(REFUSED)
     deputy = suggestion.lead_deputy
     audit.record(

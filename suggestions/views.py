@@ -201,7 +201,7 @@ def detail(request, pk):
             "state": state,
             "actions": actions,
             "deadline_labels": DeadlineState.LABELS,
-            "may_reveal_phone": phones.may_reveal(request.user),
+            "may_reveal_phone": roles.may_reveal_phone_numbers(request.user),
         },
     )
 

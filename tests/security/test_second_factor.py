@@ -17,11 +17,16 @@ from tests.factories import office_user
 from tests.security.conftest import PASSWORD
 
 
-def code_for(device: TOTPDevice, steps_ahead: int = 0) -> str:
-    """The code the user's app shows (`steps_ahead` periods later: a code once accepted
-    is never accepted again, so a second use within one period needs the next one)."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + steps_ahead * device.step
+def code_for(device: TOTPDevice, *, next_after_used: bool = False) -> str:
+    """The code the user's app shows now; or, since a code once accepted is never accepted
+    again, the app's next one after the period last used (read fresh: the server may have
+    matched that one a period early or late)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
+    if next_after_used:
+        used = TOTPDevice.objects.get(pk=device.pk).last_t
+        totp.time = device.t0 + (used + 1) * device.step
+    else:
+        totp.time = time.time()
     return f"{totp.token():0{device.digits}d}"
 
 
@@ -122,7 +127,9 @@ def test_the_token_endpoint_takes_otp(client, clerk, mfa_on):
     without = client.post(url, body, content_type="application/json")
     assert without.status_code == 400 and "otp" in without.json()
     with_code = client.post(
-        url, {**body, "otp": code_for(device, steps_ahead=1)}, content_type="application/json"
+        url,
+        {**body, "otp": code_for(device, next_after_used=True)},
+        content_type="application/json",
     )
     assert with_code.status_code == 200 and with_code.json()["token"]
 

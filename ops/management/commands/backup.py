@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 
 from ops.backup import BackupError
 from ops.backup import create_backup
+from ops.backup import media_file_count
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             manifest = create_backup(Path(output))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        media = sum(1 for f in manifest["files"] if f["path"].startswith("media/"))
+        media = media_file_count(manifest)
         self.stdout.write(
             self.style.SUCCESS(
                 f"备份完成：{Path(output).absolute()}（{manifest['database']['vendor']} 数据库，"

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.core.management.base import CommandError
 
 from ops.backup import BackupError
+from ops.backup import media_file_count
 from ops.backup import pending_migrations
 from ops.backup import restore_backup
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             manifest = restore_backup(Path(directory))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        media = sum(1 for f in manifest["files"] if f["path"].startswith("media/"))
+        media = media_file_count(manifest)
         self.stdout.write(
             self.style.SUCCESS(
                 f"恢复完成：{Path(directory).absolute()}（备份时间 {manifest['created_at']}，"
