@@ -33,8 +33,16 @@ LAST_WARNING_WORKING_DAYS = 3
 OVERDUE_EVERY_WORKING_DAYS = 5
 
 
-def _item(row: dict) -> str:
-    return f"{row['suggestion__code']}《{row['suggestion__title']}》"
+def _item(a: Assignment) -> str:
+    return f"{a.suggestion.code}《{a.suggestion.title}》"
+
+
+def _rows():
+    return (
+        Assignment.objects.filter(is_active=True, suggestion__status__in=OPEN_STATUSES)
+        .select_related("suggestion")
+        .order_by("suggestion_id")
+    )
 
 
 def _on(day: dt.date) -> str:
@@ -64,49 +72,40 @@ class _Plan:
 
 def _lead_notices(plan: _Plan, thresholds: list[int]) -> list[Notice]:
     warn = {d: t for t in thresholds for d in plan.due_in(t)}
-    rows = Assignment.objects.filter(
+    rows = _rows().filter(
         Q(suggestion__due_on__lt=plan.day) | Q(suggestion__due_on__in=list(warn)),
         role=Assignment.Role.LEAD,
-        is_active=True,
-        suggestion__status__in=OPEN_STATUSES,
-    ).values(
-        "suggestion_id",
-        "department_id",
-        "suggestion__due_on",
-        "suggestion__code",
-        "suggestion__title",
     )
     notices = []
-    for row in rows.order_by("suggestion_id"):
-        due_on = row["suggestion__due_on"]
+    for a in rows:
+        due_on = a.suggestion.due_on
         if due_on in warn:
             t = warn[due_on]
-            text = f"{_item(row)}距答复期限（{_on(due_on)}）还有{t}个工作日，请抓紧办理。"
+            text = f"{_item(a)}距答复期限（{_on(due_on)}）还有{t}个工作日，请抓紧办理。"
             notices.append(
                 Notice(
-                    row["suggestion_id"],
+                    a.suggestion_id,
                     Kind.DUE_SOON,
                     text,
                     due_on,
                     f"d{t}",
-                    departments=(row["department_id"],),
+                    departments=(a.department_id,),
                 )
             )
             continue
         n = plan.overdue_round(due_on)
         if n:
             text = (
-                f"{_item(row)}已超过答复期限（{_on(due_on)}），尚未答复，"
-                f"请尽快办理（第{n}次提醒）。"
+                f"{_item(a)}已超过答复期限（{_on(due_on)}），尚未答复，请尽快办理（第{n}次提醒）。"
             )
             notices.append(
                 Notice(
-                    row["suggestion_id"],
+                    a.suggestion_id,
                     Kind.OVERDUE,
                     text,
                     due_on,
                     f"overdue-{n}",
-                    departments=(row["department_id"],),
+                    departments=(a.department_id,),
                     office=True,
                 )
             )
@@ -114,27 +113,22 @@ def _lead_notices(plan: _Plan, thresholds: list[int]) -> list[Notice]:
 
 
 def _co_notices(plan: _Plan) -> list[Notice]:
-    due = plan.due_in(CO_OPINION_WORKING_DAYS)
-    rows = Assignment.objects.filter(
+    rows = _rows().filter(
         role=Assignment.Role.CO,
-        is_active=True,
         opinion_on__isnull=True,
-        opinion_due_on__in=due,
-        suggestion__status__in=OPEN_STATUSES,
-    ).values(
-        "suggestion_id", "department_id", "opinion_due_on", "suggestion__code", "suggestion__title"
+        opinion_due_on__in=plan.due_in(CO_OPINION_WORKING_DAYS),
     )
     return [
         Notice(
-            row["suggestion_id"],
+            a.suggestion_id,
             Kind.CO_OPINION_DUE,
-            f"{_item(row)}的会办意见须于{_on(row['opinion_due_on'])}前提交主办单位"
+            f"{_item(a)}的会办意见须于{_on(a.opinion_due_on)}前提交主办单位"
             f"（还有{CO_OPINION_WORKING_DAYS}个工作日）。",
-            row["opinion_due_on"],
+            a.opinion_due_on,
             f"d{CO_OPINION_WORKING_DAYS}",
-            departments=(row["department_id"],),
+            departments=(a.department_id,),
         )
-        for row in rows.order_by("suggestion_id")
+        for a in rows
     ]
 
 
