@@ -34,7 +34,7 @@ run: install
 	echo && \
 	echo "打开 http://127.0.0.1:8000/" && \
 	echo && \
-	{ $(PYTHON) manage.py db_worker --interval 2 & worker=$$!; \
+	{ $(PYTHON) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PYTHON) manage.py runserver 127.0.0.1:8000; }
 
