@@ -15,7 +15,7 @@ PYTEST_WORKERS ?= auto
 help:
 	@echo "make install         create/refresh .venv from uv.lock"
 	@echo "make install-system  apt packages the tests need (Chromium, Noto CJK fonts)"
-	@echo "make run             migrate, load demo data, runserver on 127.0.0.1:8000"
+	@echo "make run             migrate, load demo data, runserver on 127.0.0.1:8000 + the notice worker"
 	@echo "make lint            ruff check + format check + no function over 100 lines"
 	@echo "make format          ruff format + ruff check --fix"
 	@echo "make test            lint, migrations check, pytest on SQLite"
@@ -34,7 +34,9 @@ run: install
 	echo && \
 	echo "打开 http://127.0.0.1:8000/" && \
 	echo && \
-	exec $(PYTHON) manage.py runserver 127.0.0.1:8000
+	{ $(PYTHON) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PYTHON) manage.py runserver 127.0.0.1:8000; }
 
 lint:
 	$(RUFF) check .

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "suggestions",
     "reports",
     "notices",
+    "django_tasks",
+    "django_tasks_db",
     # After the apps above: its post_migrate grants the 系统管理员 permissions on them.
     "security",
     "ops",
@@ -112,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.organisation",
                 "departments.roles.template_roles",
+                "notices.context_processors.unread_notifications",
             ],
         },
     },
@@ -296,6 +299,41 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Notices (DESIGN §9). The queue is django-tasks with its database backend: the worker
+# (`manage.py db_worker`) drains it; `make run` starts one beside runserver.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# E-mail: SMTP when EMAIL_HOST is set, the console otherwise (development, the demo).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# The absolute address of the site, for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# SMS: "console" (logged) or "http" (POST {"mobile", "text"} JSON to SMS_HTTP_URL with
+# "Authorization: Bearer SMS_HTTP_TOKEN").
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+if SMS_BACKEND not in {"console", "http"}:
+    raise ImproperlyConfigured(f"SMS_BACKEND must be console or http, got {SMS_BACKEND!r}")
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
+SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
+if SMS_BACKEND == "http" and not SMS_HTTP_URL:
+    raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_HTTP_URL")
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", SYSTEM_NAME)
 
 LOGGING = {
     "version": 1,

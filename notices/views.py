@@ -1,15 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from notices.calendar import feed_for
+from notices.forms import PreferenceForm
 from notices.models import CalendarFeed
+from notices.models import NoticePreference
+from notices.models import Notification
 from notices.models import new_token
+from suggestions.selectors import suggestions_visible_to
+
+PAGE_SIZE = 20
 
 
 def calendar_page(request):
@@ -43,3 +52,59 @@ def calendar_feed(request, token: str):
     response["Content-Disposition"] = 'inline; filename="due-dates.ics"'
     response["Cache-Control"] = "no-store, private"  # personal: never kept by a proxy
     return response
+
+
+def notification_list(request):
+    """The user's notices, newest first, paginated."""
+    notices = (
+        Notification.objects.filter(recipient=request.user)
+        .select_related("suggestion")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notices/list.html", {"page": page})
+
+
+def notification_open(request, pk: int):
+    """Mark read and go to the item, if the user may still read it (the read gate): a
+    handler whose department no longer holds the item gets a 404 like anyone else."""
+    notice = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if notice.read_at is None:
+        Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
+    if not suggestions_visible_to(request.user).filter(pk=notice.suggestion_id).exists():
+        raise Http404("该建议已不在您的办理范围内。")
+    return redirect("suggestions:detail", pk=notice.suggestion_id)
+
+
+@require_POST
+def notification_read(request, pk: int):
+    Notification.objects.filter(pk=pk, recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect(_back(request))
+
+
+@require_POST
+def notification_read_all(request):
+    done = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    messages.success(request, f"已将{done}条提醒标为已读。")
+    return redirect("notices:list")
+
+
+def _back(request) -> str:
+    page = request.POST.get("page", "")
+    url = reverse("notices:list")
+    return f"{url}?page={page}" if page.isdigit() else url
+
+
+def preferences(request):
+    """The channels the user chose besides the in-app notice."""
+    pref, _ = NoticePreference.objects.get_or_create(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=pref, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "提醒方式已保存。")
+        return redirect("notices:preferences")
+    return render(request, "notices/preferences.html", {"form": form})

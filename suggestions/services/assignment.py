@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from departments.models import Department
 from departments.models import User
+from notices import services as notices
 from suggestions.bounds import check_text
 from suggestions.deadlines import add_months
 from suggestions.deadlines import add_working_days
@@ -117,7 +118,7 @@ def suggestion_assign(
     s.status = Status.ASSIGNED
     s.assigned_on = s.reply_due_from = assigned_on
     s.reply_due_on = s.due_on = lead_assignment.reply_due_on
-    return _save(
+    _save(
         s,
         actor,
         Event.Action.ASSIGN,
@@ -126,6 +127,8 @@ def suggestion_assign(
         from_status=Status.DRAFT,
         note=_assignment_note(lead, co),
     )
+    notices.notify_assigned(suggestion=s, lead_id=lead.pk, co=co)
+    return s
 
 
 def _file(
@@ -212,7 +215,7 @@ def _reassign(
     s.reply_due_on = s.due_on = lead_assignment.reply_due_on
     s.reply_due_from = assigned_on
     text = _assignment_note(lead, co)
-    return _save(
+    _save(
         s,
         actor,
         action,
@@ -221,6 +224,8 @@ def _reassign(
         from_status=from_status,
         note=f"{note}{text}" if note else text,
     )
+    notices.notify_assigned(suggestion=s, lead_id=lead.pk, co=co, reassigned=True)
+    return s
 
 
 @transaction.atomic
@@ -321,13 +326,17 @@ def return_decide(
     _check_return_decide(_state(s, when), actor, request, approve=approve)
     if not approve:
         _decide(request, actor=actor, status=RequestStatus.REJECTED, note=note.strip(), when=when)
-        return _save(
+        _save(
             s,
             actor,
             Event.Action.RETURN_REJECT,
             when,
             note=note.strip() or "不同意退办，请原承办单位继续办理",
         )
+        notices.notify_request_decided(
+            suggestion=s, request=request, approved=False, extension=False
+        )
+        return s
     if lead is None:
         _refuse("同意退办时须指定新的主办单位。", code="lead")
     if lead.pk == request.assignment.department_id:
@@ -336,6 +345,7 @@ def return_decide(
     assigned_on = assigned_on or today
     _check_date(assigned_on, not_before=s.assigned_on, today=today, what="交办日期")
     _decide(request, actor=actor, status=RequestStatus.APPROVED, note=note.strip(), when=when)
+    notices.notify_request_decided(suggestion=s, request=request, approved=True, extension=False)
     return _reassign(
         s,
         lead=lead,
@@ -394,15 +404,17 @@ def extension_decide(
     status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     _decide(request, actor=actor, status=status, note=note.strip(), when=when)
     if not approve:
-        return _save(
-            s, actor, Event.Action.EXTENSION_REJECT, when, note=note.strip() or "不同意延期"
+        _save(s, actor, Event.Action.EXTENSION_REJECT, when, note=note.strip() or "不同意延期")
+        notices.notify_request_decided(
+            suggestion=s, request=request, approved=False, extension=True
         )
+        return s
     assignment = request.assignment
     assignment.extended_due_on = request.requested_due_on
     _save_record(assignment, actor, update_fields=["extended_due_on"])
     s.reply_due_on = s.due_on = request.requested_due_on
     s.reply_due_from = request.decided_on
-    return _save(
+    _save(
         s,
         actor,
         Event.Action.EXTENSION_APPROVE,
@@ -410,3 +422,5 @@ def extension_decide(
         fields=["reply_due_on", "reply_due_from", "due_on"],
         note=f"同意延期至{request.requested_due_on:%Y-%m-%d}。{note.strip()}".strip(),
     )
+    notices.notify_request_decided(suggestion=s, request=request, approved=True, extension=True)
+    return s

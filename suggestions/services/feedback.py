@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from departments.models import User
+from notices import services as notices
 from suggestions.bounds import check_text
 from suggestions.deadlines import add_months
 from suggestions.models import DeadlinePolicy
@@ -78,6 +79,9 @@ def feedback_record(
         from_status=Status.REPLIED,
         note=f"{note}。代表意见：{comment.strip()}" if comment.strip() else f"{note}。",
     )
+    if satisfaction == Satisfaction.UNSATISFIED:
+        lead_id = reply.department_id if reply else None
+        notices.notify_rework(suggestion=s, lead_id=lead_id, comment=comment.strip())
     return feedback
 
 

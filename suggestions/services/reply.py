@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from departments.models import User
+from notices import services as notices
 from suggestions import asof
 from suggestions.bounds import check_text
 from suggestions.models import Event
@@ -208,3 +209,4 @@ def _record_reply(s: Suggestion, reply: Reply, *, actor: User, when: dt.datetime
         from_status=from_status,
         note=f"第{reply.round}轮答复，办理结果：{reply.get_outcome_display()}",
     )
+    notices.notify_replied(suggestion=s, reply=reply)

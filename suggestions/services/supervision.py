@@ -7,7 +7,9 @@ import datetime as dt
 from django.db import transaction
 
 from departments.models import User
+from notices import services as notices
 from suggestions.bounds import check_text
+from suggestions.models import Assignment
 from suggestions.models import Event
 from suggestions.models import FollowUp
 from suggestions.models import Outcome
@@ -103,7 +105,18 @@ def follow_up_record(
             f"“{change.get_to_outcome_display()}”：{follow_up.findings}"
         )
     _save(s, actor, action, when, fields=fields, note=note, department=department)
+    if kind == FollowUp.Kind.SUPERVISION:
+        owed = [department.pk] if department else _lead_departments(s)
+        notices.notify_supervision(suggestion=s, department_ids=owed, key=False)
     return follow_up
+
+
+def _lead_departments(s: Suggestion) -> list[int]:
+    return list(
+        Assignment.objects.filter(
+            suggestion=s, is_active=True, role=Assignment.Role.LEAD
+        ).values_list("department_id", flat=True)
+    )
 
 
 @transaction.atomic
@@ -124,7 +137,7 @@ def suggestion_set_key_supervision(
         )
     s.key_supervision = key_supervision
     text = "列为重点督办" if key_supervision else "取消重点督办"
-    return _save(
+    _save(
         s,
         actor,
         Event.Action.KEY_SUPERVISION,
@@ -132,3 +145,8 @@ def suggestion_set_key_supervision(
         fields=["key_supervision"],
         note=f"{text}。{note.strip()}" if note.strip() else f"{text}。",
     )
+    if key_supervision:
+        notices.notify_supervision(
+            suggestion=s, department_ids=_lead_departments(s), key=True, note=note.strip()
+        )
+    return s

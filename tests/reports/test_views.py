@@ -130,8 +130,9 @@ def test_dashboard_query_count_does_not_grow(client, supervisor, journey, items)
     # session, user, groups, years, the issued previous report, 9 report queries (one
     # grouped pass for totals, departments and the previous quarter; upgrades; spot
     # checks; 不满意 items and their follow-ups; overdue; community counts, departments and
-    # deputy levels), replies per month, key-supervision items.
-    assert len(ctx.captured_queries) == 16, [q["sql"][:80] for q in ctx.captured_queries]
+    # deputy levels), replies per month, key-supervision items, the bell's unread count
+    # (notices.context_processors).
+    assert len(ctx.captured_queries) == 17, [q["sql"][:80] for q in ctx.captured_queries]
 
 
 def test_dashboard_department_table_sorts(client, demo, supervisor):

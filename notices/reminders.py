@@ -1,0 +1,153 @@
+"""The daily job (DESIGN §9): which reminders a working day sends.
+
+- 临期: 10 (the policy's due-soon days) and 3 working days before the reply is due, to the
+  lead department;
+- 已超期: the first working day after the due date, then every 5 working days until the
+  item is replied, to the lead department and the office;
+- 会办意见待提交: 3 working days before the co-opinion is due, to the co department.
+
+Nothing on a day off (the §4 calendar: weekends, statutory holidays, 调休 working days).
+A fixed number of queries whatever the number of items: the policy, the oldest overdue
+date, one calendar slice, the lead rows, the co rows, then `notices.services.notify`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from django.db.models import Min
+from django.db.models import Q
+
+from notices.models import Kind
+from notices.services import Notice
+from notices.services import notify
+from suggestions.deadlines import WorkingCalendar
+from suggestions.models import OPEN_STATUSES
+from suggestions.models import Assignment
+from suggestions.models import DeadlinePolicy
+from suggestions.models import Suggestion
+
+CO_OPINION_WORKING_DAYS = 3
+LAST_WARNING_WORKING_DAYS = 3
+OVERDUE_EVERY_WORKING_DAYS = 5
+
+
+def _item(a: Assignment) -> str:
+    return f"{a.suggestion.code}《{a.suggestion.title}》"
+
+
+def _rows():
+    return (
+        Assignment.objects.filter(is_active=True, suggestion__status__in=OPEN_STATUSES)
+        .select_related("suggestion")
+        .order_by("suggestion_id")
+    )
+
+
+def _on(day: dt.date) -> str:
+    return f"{day:%Y年%m月%d日}"
+
+
+class _Plan:
+    """The calendar questions of one run, answered from one preloaded slice."""
+
+    def __init__(self, day: dt.date, cal: WorkingCalendar, reach: int):
+        self.day, self.cal, self.reach = day, cal, reach
+        self.overdue_round = cache(self._overdue_round)
+
+    def due_in(self, working_days: int) -> list[dt.date]:
+        """The due dates that are `working_days` working days after today."""
+        days = [self.day + dt.timedelta(days=i) for i in range(1, self.reach)]
+        return [d for d in days if self.cal.add_working_days(d, -working_days) == self.day]
+
+    def _overdue_round(self, due_on: dt.date) -> int:
+        """1, 2, … when today is an overdue reminder day for `due_on`, else 0."""
+        first = self.cal.add_working_days(due_on, 1)
+        since = self.cal.working_days_between(first, self.day)
+        if since < 0 or since % OVERDUE_EVERY_WORKING_DAYS:
+            return 0
+        return since // OVERDUE_EVERY_WORKING_DAYS + 1
+
+
+def _lead_notices(plan: _Plan, thresholds: list[int]) -> list[Notice]:
+    warn = {d: t for t in thresholds for d in plan.due_in(t)}
+    rows = _rows().filter(
+        Q(suggestion__due_on__lt=plan.day) | Q(suggestion__due_on__in=list(warn)),
+        role=Assignment.Role.LEAD,
+    )
+    notices = []
+    for a in rows:
+        due_on = a.suggestion.due_on
+        if due_on in warn:
+            t = warn[due_on]
+            text = f"{_item(a)}距答复期限（{_on(due_on)}）还有{t}个工作日，请抓紧办理。"
+            notices.append(
+                Notice(
+                    a.suggestion_id,
+                    Kind.DUE_SOON,
+                    text,
+                    due_on,
+                    f"d{t}",
+                    departments=(a.department_id,),
+                )
+            )
+            continue
+        n = plan.overdue_round(due_on)
+        if n:
+            text = (
+                f"{_item(a)}已超过答复期限（{_on(due_on)}），尚未答复，请尽快办理（第{n}次提醒）。"
+            )
+            notices.append(
+                Notice(
+                    a.suggestion_id,
+                    Kind.OVERDUE,
+                    text,
+                    due_on,
+                    f"overdue-{n}",
+                    departments=(a.department_id,),
+                    office=True,
+                )
+            )
+    return notices
+
+
+def _co_notices(plan: _Plan) -> list[Notice]:
+    rows = _rows().filter(
+        role=Assignment.Role.CO,
+        opinion_on__isnull=True,
+        opinion_due_on__in=plan.due_in(CO_OPINION_WORKING_DAYS),
+    )
+    return [
+        Notice(
+            a.suggestion_id,
+            Kind.CO_OPINION_DUE,
+            f"{_item(a)}的会办意见须于{_on(a.opinion_due_on)}前提交主办单位"
+            f"（还有{CO_OPINION_WORKING_DAYS}个工作日）。",
+            a.opinion_due_on,
+            f"d{CO_OPINION_WORKING_DAYS}",
+            departments=(a.department_id,),
+        )
+        for a in rows
+    ]
+
+
+def reminders_for(day: dt.date) -> list[Notice]:
+    """The reminders `day` sends; none on a day off."""
+    policy = DeadlinePolicy.current()
+    thresholds = sorted({policy.due_soon_working_days, LAST_WARNING_WORKING_DAYS}, reverse=True)
+    reach = max(*thresholds, CO_OPINION_WORKING_DAYS) * 2 + 30
+    oldest = Suggestion.objects.filter(status__in=OPEN_STATUSES, due_on__lt=day).aggregate(
+        d=Min("due_on")
+    )["d"]
+    cal = WorkingCalendar.for_range(min(oldest or day, day), day + dt.timedelta(days=reach))
+    if not cal.is_working_day(day):
+        return []
+    plan = _Plan(day, cal, reach)
+    return _lead_notices(plan, thresholds) + _co_notices(plan)
+
+
+def send_reminders(day: dt.date) -> dict:
+    notices = reminders_for(day)
+    created = notify(notices)
+    return {"reminders": len(notices), "created": len(created)}

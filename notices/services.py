@@ -1,0 +1,314 @@
+"""Every notice of DESIGN §9 is created here: one function per notice that a suggestion
+service calls inside its transaction, and `notify`, the bulk core the daily job shares.
+
+A notice goes to people: a department's notice to its active users with the handler role
+(and, by e-mail and SMS, to its contact people), the office's to the office users, the
+supervisors' to the supervisors. Creating a notice never fails the action that caused it:
+each function runs in a savepoint and logs what went wrong. Deliveries (e-mail, SMS) are
+rows the worker sends after the commit (`transaction.on_commit`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
+
+from django.db import transaction
+from django.db.models import Q
+
+from departments.models import Role
+from departments.models import User
+from notices.models import Delivery
+from notices.models import DepartmentContact
+from notices.models import Kind
+from notices.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice about one item, to an audience (departments, the office, supervisors)."""
+
+    suggestion_id: int
+    kind: str
+    text: str
+    due_on: dt.date | None = None
+    occasion: str = ""
+    departments: tuple[int, ...] = ()
+    office: bool = False
+    supervisors: bool = False
+
+
+@dataclass
+class _Audience:
+    by_department: dict[int, list[User]] = field(default_factory=lambda: defaultdict(list))
+    office: list[User] = field(default_factory=list)
+    supervisors: list[User] = field(default_factory=list)
+    contacts: dict[int, list[DepartmentContact]] = field(default_factory=lambda: defaultdict(list))
+
+    def users(self, notice: Notice) -> list[User]:
+        people = [u for d in notice.departments for u in self.by_department.get(d, [])]
+        if notice.office:
+            people += self.office
+        if notice.supervisors:
+            people += self.supervisors
+        return list({u.pk: u for u in people}.values())
+
+
+def _audience(notices: list[Notice]) -> _Audience:
+    """Everyone the notices reach: one query for the users, one for the contacts."""
+    departments = {d for n in notices for d in n.departments}
+    roles = {Role.OFFICE for n in notices if n.office} | {
+        Role.SUPERVISOR for n in notices if n.supervisors
+    }
+    audience = _Audience()
+    where = Q(groups__name=Role.HANDLER, department_id__in=departments) if departments else Q()
+    if roles:
+        where |= Q(groups__name__in=roles)
+    if not departments and not roles:
+        return audience
+    users = (
+        User.objects.filter(where, is_active=True)
+        .select_related("notice_preference")
+        .prefetch_related("groups")
+        .distinct()
+    )
+    for user in users:
+        names = {g.name for g in user.groups.all()}
+        if Role.HANDLER in names and user.department_id in departments:
+            audience.by_department[user.department_id].append(user)
+        if Role.OFFICE in names:
+            audience.office.append(user)
+        if Role.SUPERVISOR in names:
+            audience.supervisors.append(user)
+    if departments:
+        for contact in DepartmentContact.objects.filter(
+            department_id__in=departments, is_active=True
+        ):
+            audience.contacts[contact.department_id].append(contact)
+    return audience
+
+
+def _user_deliveries(notification: Notification, user: User) -> list[Delivery]:
+    pref = getattr(user, "notice_preference", None)
+    out = []
+    if pref and pref.by_email and user.email:
+        out.append(Delivery(notification=notification, channel="email", address=user.email))
+    if pref and pref.by_sms and user.phone:
+        out.append(Delivery(notification=notification, channel="sms", address=user.phone))
+    return out
+
+
+def _contact_deliveries(notification: Notification, contacts) -> list[Delivery]:
+    out = []
+    for c in contacts:
+        if c.email:
+            out.append(Delivery(notification=notification, channel="email", address=c.email))
+        if c.mobile:
+            out.append(Delivery(notification=notification, channel="sms", address=c.mobile))
+    return out
+
+
+def notify(notices: Iterable[Notice]) -> list[Notification]:
+    """Create the notices not created before, with their deliveries; returns the new ones.
+
+    A fixed number of queries however many notices: the audience (2), the insert, the new
+    rows read back by their batch, the deliveries' insert. Inserting ignores the rows the
+    unique key already holds, so a second run, or a run in another process at the same
+    time, adds nothing: only the rows this call inserted carry its batch.
+    """
+    notices = list(notices)
+    if not notices:
+        return []
+    audience = _audience(notices)
+    batch = uuid.uuid4()
+    rows, users, owner = [], {}, {}
+    for notice in notices:
+        for user in audience.users(notice):
+            key = (notice.suggestion_id, user.pk, notice.kind, notice.due_on, notice.occasion)
+            users[key] = user
+            owner[key] = notice
+    for (sid, uid, kind, due_on, occasion), notice in owner.items():
+        rows.append(
+            Notification(
+                recipient_id=uid,
+                suggestion_id=sid,
+                kind=kind,
+                text=notice.text,
+                due_on=due_on,
+                occasion=occasion,
+                batch=batch,
+            )
+        )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(Notification.objects.filter(batch=batch).order_by("id"))
+    deliveries, contacted = [], set()
+    for n in created:
+        key = (n.suggestion_id, n.recipient_id, n.kind, n.due_on, n.occasion)
+        deliveries += _user_deliveries(n, users[key])
+        # The department's contact people get one copy, hung on the first notice made
+        # for one of its users.
+        for dept in owner[key].departments:
+            if users[key].department_id == dept and (key[0], *key[2:], dept) not in contacted:
+                contacted.add((key[0], *key[2:], dept))
+                deliveries += _contact_deliveries(n, audience.contacts.get(dept, []))
+    if deliveries:
+        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        transaction.on_commit(_enqueue_drain)
+    return created
+
+
+def _enqueue_drain() -> None:
+    """Wake the worker; a queue that cannot be reached leaves the deliveries to the next
+    drain (the daily job starts one)."""
+    try:
+        from notices.tasks import deliver_pending
+
+        deliver_pending.enqueue()
+    except Exception:
+        logger.exception("Could not enqueue the delivery of notices")
+
+
+def _safely(function):
+    """A notice must never fail the action: a savepoint, and a logged error."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            with transaction.atomic():
+                return function(*args, **kwargs)
+        except Exception:
+            logger.exception("Notice %s failed; the action goes on", function.__name__)
+            return []
+
+    return wrapper
+
+
+# ---------------------------------------------------------------------------------------
+# One function per notice, called by the suggestion services
+
+
+def _item(s) -> str:
+    return f"{s.code}《{s.title}》"
+
+
+@_safely
+def notify_assigned(*, suggestion, lead_id: int, co: Iterable, reassigned: bool = False):
+    """新交办 / 重新交办 to the lead and co departments; 会办意见待提交 to the co ones."""
+    s, co = suggestion, list(co)
+    occasion = f"v{s.version}"
+    kind = Kind.REASSIGNED if reassigned else Kind.ASSIGNED
+    what = "重新交办" if reassigned else "交办"
+    notices = [
+        Notice(
+            s.pk,
+            kind,
+            f"{_item(s)}已{what}贵单位主办，请于{s.reply_due_on:%Y年%m月%d日}前答复代表。",
+            s.reply_due_on,
+            occasion,
+            departments=(lead_id,),
+        )
+    ]
+    for a in co:
+        notices.append(
+            Notice(
+                s.pk,
+                kind,
+                f"{_item(s)}已{what}贵单位会办。",
+                s.reply_due_on,
+                occasion,
+                departments=(a.department_id,),
+            )
+        )
+        notices.append(
+            Notice(
+                s.pk,
+                Kind.CO_OPINION_DUE,
+                f"{_item(s)}请于{a.opinion_due_on:%Y年%m月%d日}前向主办单位提交会办意见。",
+                a.opinion_due_on,
+                occasion,
+                departments=(a.department_id,),
+            )
+        )
+    return notify(notices)
+
+
+@_safely
+def notify_request_decided(*, suggestion, request, approved: bool, extension: bool):
+    """退办 / 延期 decided, to the department that asked."""
+    s = suggestion
+    what = "延期" if extension else "退办"
+    result = "同意" if approved else "不同意"
+    text = f"区政府办公室{result}贵单位对{_item(s)}的{what}申请。"
+    if extension and approved:
+        text += f"答复期限延至{request.requested_due_on:%Y年%m月%d日}。"
+    if request.decision_note:
+        text += f"说明：{request.decision_note}"
+    kind = Kind.EXTENSION_DECIDED if extension else Kind.RETURN_DECIDED
+    return notify(
+        [
+            Notice(
+                s.pk,
+                kind,
+                text[:500],
+                s.due_on,
+                f"v{s.version}",
+                departments=(request.assignment.department_id,),
+            )
+        ]
+    )
+
+
+@_safely
+def notify_replied(*, suggestion, reply):
+    """已答复，待评价 to the office (the deputy's own notice waits for §10)."""
+    s = suggestion
+    text = (
+        f"{reply.department}已对{_item(s)}作第{reply.round}轮答复（{reply.get_outcome_display()}），"
+        "请征询代表评价。"
+    )
+    return notify([Notice(s.pk, Kind.REPLIED, text, None, f"v{s.version}", office=True)])
+
+
+@_safely
+def notify_rework(*, suggestion, lead_id: int | None, comment: str):
+    """不满意，重新办理 to the lead department and the supervisors."""
+    s = suggestion
+    text = f"代表对{_item(s)}的答复不满意，请于{s.due_on:%Y年%m月%d日}前重新办理。"
+    if comment:
+        text += f"代表意见：{comment}"
+    departments = (lead_id,) if lead_id else ()
+    return notify(
+        [
+            Notice(
+                s.pk,
+                Kind.REWORK,
+                text[:500],
+                s.due_on,
+                f"v{s.version}",
+                departments=departments,
+                supervisors=True,
+            )
+        ]
+    )
+
+
+@_safely
+def notify_supervision(*, suggestion, department_ids: Iterable[int], key: bool, note: str = ""):
+    """督办 (a supervision record) / 重点督办 (listed as key supervision) to the department."""
+    s = suggestion
+    kind = Kind.KEY_SUPERVISION if key else Kind.SUPERVISION
+    text = f"{_item(s)}已列为重点督办件，请加快办理。" if key else f"督查室对{_item(s)}进行督办。"
+    if note:
+        text += note
+    departments = tuple(d for d in department_ids if d)
+    return notify(
+        [Notice(s.pk, kind, text[:500], s.due_on, f"v{s.version}", departments=departments)]
+    )
