@@ -26,6 +26,8 @@ class Role(models.TextChoices):
     OFFICE = "office", "区政府办公室"
     HANDLER = "handler", "承办单位"
     SUPERVISOR = "supervisor", "督查室"
+    # A deputy's own account (DESIGN §10): linked to one Deputy, reads only its items.
+    DEPUTY = "deputy", "人大代表"
     # 三员分立 (DESIGN §1, §13): no account holds two of these three.
     SYSADMIN = "sysadmin", "系统管理员"
     SECADMIN = "secadmin", "安全管理员"
@@ -105,6 +107,17 @@ class User(AbstractUser):
     def is_supervisor(self) -> bool:
         return self.is_active and self.has_role(Role.SUPERVISOR)
 
+    @property
+    def is_deputy(self) -> bool:
+        """Holds the deputy role and is linked to a Deputy (one query, cached by Django's
+        reverse one-to-one accessor)."""
+        if not (self.is_active and self.has_role(Role.DEPUTY)):
+            return False
+        try:
+            return self.deputy is not None
+        except Deputy.DoesNotExist:
+            return False
+
     is_sysadmin = property(lambda self: self._holds(Role.SYSADMIN))
     is_secadmin = property(lambda self: self._holds(Role.SECADMIN))
     is_auditor = property(lambda self: self._holds(Role.AUDITOR))
@@ -130,8 +143,8 @@ class Deputy(models.Model):
     delegation = models.CharField("代表团（组）", max_length=50, blank=True)
     workplace = models.CharField("工作单位及职务", max_length=200, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
-    # A deputy-facing view (see own items, rate the reply) is a later step: a deputy who
-    # gets an account is linked here.
+    # A deputy who has an account (DESIGN §10) is linked here; the account holds the
+    # deputy role.
     user = models.OneToOneField(
         User,
         verbose_name="登录账号",

@@ -36,6 +36,11 @@ def is_handler(user) -> bool:
     return _active(user) and user.is_handler
 
 
+def is_deputy(user) -> bool:
+    """人大代表 with an account: reads the items it leads or co-signed, nothing else."""
+    return _active(user) and user.is_deputy
+
+
 def is_handler_of(user, department_id: int | None) -> bool:
     return is_handler(user) and department_id is not None and user.department_id == department_id
 

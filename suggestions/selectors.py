@@ -44,7 +44,8 @@ class DeadlineState:
 
 def suggestions_visible_to(user: User) -> QuerySet[Suggestion]:
     """Office staff, supervisors and admins see everything; a handler sees the items its
-    department holds an active assignment on; anyone else sees nothing."""
+    department holds an active assignment on; a deputy the items it leads or co-signed;
+    anyone else sees nothing."""
     qs = Suggestion.objects.all()
     if not user.is_authenticated or not user.is_active:
         return qs.none()
@@ -57,6 +58,12 @@ def suggestions_visible_to(user: User) -> QuerySet[Suggestion]:
             "suggestion_id"
         )
         return qs.filter(pk__in=held)
+    if roles.is_deputy(user):
+        deputy_id = user.deputy.pk
+        cosigned = Suggestion.co_signers.through.objects.filter(deputy_id=deputy_id).values(
+            "suggestion_id"
+        )
+        return qs.filter(Q(lead_deputy_id=deputy_id) | Q(pk__in=cosigned))
     return qs.none()
 
 

@@ -95,3 +95,11 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
     topic = Topic.TRANSPORT
     lead_deputy = factory.SubFactory(DeputyFactory)
     received_on = dt.date(2024, 1, 15)
+
+
+def deputy_user(deputy: Deputy, **kwargs) -> User:
+    """The account of a deputy (DESIGN §10): the deputy role, linked to `deputy`."""
+    user = UserFactory(role=Role.DEPUTY, **kwargs)
+    deputy.user = user
+    deputy.save(update_fields=["user"])
+    return user

@@ -11,7 +11,9 @@ from suggestions.models import Status
 from suggestions.models import Suggestion
 from suggestions.selectors import suggestions_visible_to
 from tests.conftest import at
+from tests.factories import DeputyFactory
 from tests.factories import UserFactory
+from tests.factories import deputy_user
 from tests.factories import handler_user
 
 LATER = dt.date(2024, 3, 20)
@@ -113,3 +115,31 @@ def test_an_inactive_user_sees_nothing(items, lead_department):
 
 def test_an_anonymous_user_sees_nothing(items):
     assert visible(AnonymousUser()) == set()
+
+
+def test_a_deputy_sees_the_items_it_leads_or_co_signed_and_nothing_else(items):
+    with_co = Suggestion.objects.get(pk=items["with_co"])
+    lead = deputy_user(with_co.lead_deputy, username="daibiao1")
+    cosigner = DeputyFactory(name="联名甲")
+    Suggestion.objects.get(pk=items["closed"]).co_signers.add(cosigner)
+    with_co.co_signers.add(cosigner)
+    led = set(
+        Suggestion.objects.filter(lead_deputy=with_co.lead_deputy).values_list("pk", flat=True)
+    )
+    assert items["with_co"] in led
+    assert visible(lead) == led
+    assert visible(deputy_user(cosigner, username="daibiao2")) == {
+        items["with_co"],
+        items["closed"],
+    }
+
+
+def test_a_deputy_role_without_a_linked_deputy_sees_nothing(items):
+    assert visible(UserFactory(username="unlinked", role=Role.DEPUTY)) == set()
+
+
+def test_a_deputy_account_without_the_role_sees_nothing(items):
+    s = Suggestion.objects.get(pk=items["with_co"])
+    s.lead_deputy.user = UserFactory(username="norole")
+    s.lead_deputy.save()
+    assert visible(s.lead_deputy.user) == set()
