@@ -49,6 +49,7 @@ class Kind(models.TextChoices):
     REWORK = "rework", "不满意，重新办理"
     SUPERVISION = "supervision", "督办"
     KEY_SUPERVISION = "key_supervision", "重点督办"
+    PROMISED_DUE = "promised_due", "计划完成时间到期"
 
 
 class Notification(models.Model):

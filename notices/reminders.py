@@ -4,11 +4,15 @@
   lead department;
 - 已超期: the first working day after the due date, then every 5 working days until the
   item is replied, to the lead department and the office;
-- 会办意见待提交: 3 working days before the co-opinion is due, to the co department.
+- 会办意见待提交: 3 working days before the co-opinion is due, to the co department;
+- 计划完成时间到期: on the promised completion date of a 正在解决 / 计划解决 item (DESIGN
+  §11), to its lead department; a date that falls on a day off is reminded on the next
+  working day.
 
 Nothing on a day off (the §4 calendar: weekends, statutory holidays, 调休 working days).
 A fixed number of queries whatever the number of items: the policy, the oldest overdue
-date, one calendar slice, the lead rows, the co rows, then `notices.services.notify`.
+date, one calendar slice, the lead rows, the co rows, the promised rows, then
+`notices.services.notify`.
 """
 
 from __future__ import annotations
@@ -23,11 +27,14 @@ from notices.models import Kind
 from notices.services import Notice
 from notices.services import notify
 from suggestions.deadlines import WorkingCalendar
+from suggestions.models import FOLLOW_UP_OUTCOMES
 from suggestions.models import OPEN_STATUSES
 from suggestions.models import Assignment
 from suggestions.models import DeadlinePolicy
 from suggestions.models import Suggestion
 
+# How far back a run looks for the days off before it (a promised date on a holiday).
+DAYS_OFF_REACH = 15
 CO_OPINION_WORKING_DAYS = 3
 LAST_WARNING_WORKING_DAYS = 3
 OVERDUE_EVERY_WORKING_DAYS = 5
@@ -60,6 +67,16 @@ class _Plan:
         """The due dates that are `working_days` working days after today."""
         days = [self.day + dt.timedelta(days=i) for i in range(1, self.reach)]
         return [d for d in days if self.cal.add_working_days(d, -working_days) == self.day]
+
+    def promised_dates(self) -> list[dt.date]:
+        """Today and the days off just before it: their promises fall due today."""
+        dates = [self.day]
+        for back in range(1, DAYS_OFF_REACH):
+            earlier = self.day - dt.timedelta(days=back)
+            if self.cal.is_working_day(earlier):
+                break
+            dates.append(earlier)
+        return dates
 
     def _overdue_round(self, due_on: dt.date) -> int:
         """1, 2, … when today is an overdue reminder day for `due_on`, else 0."""
@@ -132,6 +149,28 @@ def _co_notices(plan: _Plan) -> list[Notice]:
     ]
 
 
+def _promised_notices(plan: _Plan) -> list[Notice]:
+    rows = Assignment.objects.filter(
+        is_active=True,
+        role=Assignment.Role.LEAD,
+        suggestion__promised_on__in=plan.promised_dates(),
+        suggestion__outcome__in=FOLLOW_UP_OUTCOMES,
+        suggestion__voided_on__isnull=True,
+    ).select_related("suggestion")
+    return [
+        Notice(
+            a.suggestion_id,
+            Kind.PROMISED_DUE,
+            f"{_item(a)}答复中承诺的计划完成时间（{_on(a.suggestion.promised_on)}）已到，"
+            f"请报告办理进展或办结情况。",
+            a.suggestion.promised_on,
+            "promised",
+            departments=(a.department_id,),
+        )
+        for a in rows.order_by("suggestion_id")
+    ]
+
+
 def reminders_for(day: dt.date) -> list[Notice]:
     """The reminders `day` sends; none on a day off."""
     policy = DeadlinePolicy.current()
@@ -140,11 +179,12 @@ def reminders_for(day: dt.date) -> list[Notice]:
     oldest = Suggestion.objects.filter(status__in=OPEN_STATUSES, due_on__lt=day).aggregate(
         d=Min("due_on")
     )["d"]
-    cal = WorkingCalendar.for_range(min(oldest or day, day), day + dt.timedelta(days=reach))
+    start = min(oldest or day, day - dt.timedelta(days=DAYS_OFF_REACH))
+    cal = WorkingCalendar.for_range(start, day + dt.timedelta(days=reach))
     if not cal.is_working_day(day):
         return []
     plan = _Plan(day, cal, reach)
-    return _lead_notices(plan, thresholds) + _co_notices(plan)
+    return _lead_notices(plan, thresholds) + _co_notices(plan) + _promised_notices(plan)
 
 
 def send_reminders(day: dt.date) -> dict:

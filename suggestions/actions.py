@@ -127,6 +127,7 @@ ACTIONS: dict[str, Action] = {
                 "outcome",
                 "text",
                 "replied_on",
+                "promised_on",
                 "letter",
                 "contact_person",
                 "contact_phone",

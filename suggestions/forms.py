@@ -241,6 +241,12 @@ class ReplyForm(VersionedForm):
     outcome = forms.ChoiceField(label="办理结果", choices=Outcome.choices, widget=forms.RadioSelect)
     text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 8}))
     replied_on = forms.DateField(label="答复日期", widget=DATE, initial=timezone.localdate)
+    promised_on = forms.DateField(
+        label="计划完成时间",
+        widget=DATE,
+        required=False,
+        help_text="办理结果为“正在解决”“计划解决”时必填：承诺办结的日期",
+    )
     letter = forms.FileField(
         label="答复函",
         required=False,

@@ -4,11 +4,13 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from departments.models import Department
 from departments.models import User
 from suggestions import services
 from suggestions.deadlines import add_months
+from suggestions.models import FOLLOW_UP_OUTCOMES
 from suggestions.models import Outcome
 from suggestions.models import Satisfaction
 from suggestions.models import Status
@@ -20,6 +22,14 @@ from tests.factories import office_user
 from tests.factories import supervisor_user
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def promise(outcome: str, replied_on: dt.date | None = None) -> dt.date | None:
+    """The promised completion date a 正在解决 / 计划解决 reply carries (DESIGN §11): half a
+    year after the reply; None for the other outcomes."""
+    if outcome not in FOLLOW_UP_OUTCOMES:
+        return None
+    return (replied_on or timezone.localdate()) + dt.timedelta(days=180)
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -125,6 +135,7 @@ class Journey(Cast):
             outcome=Outcome.PLANNED,
             text="已列入明年计划。",
             replied_on=dt.date(2024, 3, 1),
+            promised_on=dt.date(2024, 12, 31),
             when=at(dt.date(2024, 3, 1)),
         )
         s.refresh_from_db()
@@ -204,6 +215,7 @@ class Stages(Cast):
             actor=self.lead_handler,
             outcome=Outcome.PLANNED,
             text="已列入明年计划。",
+            promised_on=promise(Outcome.PLANNED),
             **letter,
         )
         return Suggestion.objects.get(pk=s.pk)

@@ -70,6 +70,7 @@ class ReplySerializer(serializers.ModelSerializer):
             "outcome",
             "text",
             "replied_on",
+            "promised_on",
             "contact_person",
             "contact_phone",
             "has_letter",
@@ -150,6 +151,7 @@ class SuggestionListSerializer(serializers.ModelSerializer):
             "reply_due_on",
             "due_on",
             "first_replied_on",
+            "promised_on",
             "voided_on",
             "deadline_state",
             "version",
@@ -275,6 +277,12 @@ class ReplySubmitSerializer(VersionSerializer):
     outcome = serializers.ChoiceField(Outcome.choices)
     text = serializers.CharField()
     replied_on = serializers.DateField(required=False, allow_null=True, default=None)
+    promised_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="计划完成时间：办理结果为正在解决、计划解决时必填",
+    )
     letter = serializers.FileField(required=False, allow_null=True, default=None)
     contact_person = serializers.CharField(
         max_length=50, allow_blank=True, required=False, default=""

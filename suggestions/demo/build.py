@@ -235,10 +235,17 @@ def reply(demo: Demo, s: Suggestion, *, lead: Department, outcome: str, on: dt.d
         outcome=outcome,
         text=data.REPLY_TEXT[outcome],
         replied_on=on,
+        promised_on=(on + dt.timedelta(days=PROMISE_DAYS[outcome]))
+        if outcome in PROMISE_DAYS
+        else None,
         contact_person=str(handler),
         contact_phone="021-6" + f"{lead.pk:07d}",
         when=at(on, 15),
     )
+
+
+# The promised completion dates of the demo's 正在解决 / 计划解决 replies (DESIGN §11).
+PROMISE_DAYS = {Outcome.IN_PROGRESS: 120, Outcome.PLANNED: 300}
 
 
 def feedback(demo: Demo, s: Suggestion, *, satisfaction: str, on: dt.date, comment: str = ""):

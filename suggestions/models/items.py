@@ -137,6 +137,9 @@ class Suggestion(models.Model):
     # for the few that changed after D.
     outcome_on = models.DateField("办理结果日期", null=True, blank=True, editable=False)
     satisfaction_on = models.DateField("满意度日期", null=True, blank=True, editable=False)
+    # The promised completion date of the current outcome when it is 正在解决 / 计划解决
+    # (DESIGN §11), from the reply that set it; empty once resolved or for reference.
+    promised_on = models.DateField("计划完成时间", null=True, blank=True, editable=False)
 
     # 作废: items are never deleted; a voided item leaves every report dated on or after
     # voided_on and stays in every report dated before it.
@@ -168,6 +171,8 @@ class Suggestion(models.Model):
             models.Index(
                 fields=["year", "kind", "first_replied_on"], name="sugg_year_kind_replied"
             ),
+            # The daily job's promised-completion reminders (a day's few items).
+            models.Index(fields=["promised_on"], name="sugg_promised_on"),
         ]
 
     def __str__(self):

@@ -29,6 +29,9 @@ class Reply(models.Model):
     contact_person = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     replied_on = models.DateField("答复日期")
+    # DESIGN §11: a reply of 正在解决 / 计划解决 carries the date by which the department
+    # promises completion (the reminders of §9 and the re-check campaigns read it).
+    promised_on = models.DateField("计划完成时间", null=True, blank=True)
     created_by = protected_fk(settings.AUTH_USER_MODEL, "经办人")
     created_at = models.DateTimeField("填报时间", auto_now_add=True)
 

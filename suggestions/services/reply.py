@@ -15,6 +15,7 @@ from departments.models import User
 from notices import services as notices
 from suggestions import asof
 from suggestions.bounds import check_text
+from suggestions.models import FOLLOW_UP_OUTCOMES
 from suggestions.models import Event
 from suggestions.models import FollowUp
 from suggestions.models import Outcome
@@ -95,7 +96,10 @@ def _record_outcome(
     reply: Reply | None = None,
     follow_up: FollowUp | None = None,
     evidence: str = "",
+    promised_on: dt.date | None = None,
 ) -> OutcomeChange:
+    """Write the ledger row and the item's current outcome (the caller saves the item with
+    OUTCOME_FIELDS). The promised completion date stays only with 正在解决 / 计划解决."""
     change = OutcomeChange.objects.create(
         suggestion=s,
         source=OutcomeChange.Source.REPLY if reply else OutcomeChange.Source.RECHECK,
@@ -109,7 +113,32 @@ def _record_outcome(
     )
     s.outcome = to_outcome
     s.outcome_on = effective_on
+    s.promised_on = promised_on if to_outcome in FOLLOW_UP_OUTCOMES else None
     return change
+
+
+OUTCOME_FIELDS = ["outcome", "outcome_on", "promised_on"]
+PROMISE_REACH_YEARS = 5
+
+
+def check_promised_on(*, outcome: str, promised_on: dt.date | None, replied_on: dt.date) -> None:
+    """DESIGN §11: 正在解决 / 计划解决 carry the promised completion date, after the reply
+    and within five years; the other outcomes carry none."""
+    if outcome not in FOLLOW_UP_OUTCOMES:
+        if promised_on is not None:
+            _refuse("只有“正在解决”“计划解决”的答复填写计划完成时间。", code="promised_on")
+        return
+    label = Outcome(outcome).label
+    if promised_on is None:
+        _refuse(f"办理结果为“{label}”时，请填写计划完成时间。", code="promised_on")
+    if promised_on <= replied_on:
+        _refuse(f"计划完成时间应晚于答复日期（{replied_on:%Y-%m-%d}）。", code="promised_on")
+    latest = replied_on.replace(year=replied_on.year + PROMISE_REACH_YEARS)
+    if promised_on > latest:
+        _refuse(
+            f"计划完成时间不能晚于答复日期后{PROMISE_REACH_YEARS}年（{latest:%Y-%m-%d}）。",
+            code="promised_on",
+        )
 
 
 @transaction.atomic
@@ -124,10 +153,12 @@ def reply_submit(
     letter_name: str = "",
     contact_person: str = "",
     contact_phone: str = "",
+    promised_on: dt.date | None = None,
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> Reply:
-    """办复: only the lead replies to the deputy, after the co-handling opinions are in."""
+    """办复: only the lead replies to the deputy, after the co-handling opinions are in.
+    正在解决 / 计划解决 need `promised_on`, the promised completion date (DESIGN §11)."""
     check_text(text=text, contact_person=contact_person, contact_phone=contact_phone)
     s, assignment = _begin(suggestion, expected_version, when, _check_reply, actor)
     if outcome not in Outcome.values:
@@ -145,6 +176,7 @@ def reply_submit(
         today=today,
         what="答复日期",
     )
+    check_promised_on(outcome=outcome, promised_on=promised_on, replied_on=replied_on)
     reply = Reply(
         suggestion=s,
         round=(last.round + 1) if last else 1,
@@ -154,6 +186,7 @@ def reply_submit(
         contact_person=contact_person.strip(),
         contact_phone=contact_phone.strip(),
         replied_on=replied_on,
+        promised_on=promised_on,
         created_by=actor,
     )
     stored = _store_letter(reply, letter, letter_name) if letter is not None else ""
@@ -191,11 +224,18 @@ def _store_letter(reply: Reply, letter: File, letter_name: str) -> str:
 def _record_reply(s: Suggestion, reply: Reply, *, actor: User, when: dt.datetime | None) -> None:
     replied_on = reply.replied_on
     _save_record(reply, actor)
-    _record_outcome(s, to_outcome=reply.outcome, effective_on=replied_on, actor=actor, reply=reply)
+    _record_outcome(
+        s,
+        to_outcome=reply.outcome,
+        effective_on=replied_on,
+        actor=actor,
+        reply=reply,
+        promised_on=reply.promised_on,
+    )
     from_status = s.status
     s.status = Status.REPLIED
     s.due_on = None
-    fields = ["status", "due_on", "outcome", "outcome_on"]
+    fields = ["status", "due_on", *OUTCOME_FIELDS]
     if s.first_replied_on is None:
         s.first_replied_on = replied_on
         s.first_reply_due_on = _due_on(s, replied_on)
@@ -207,6 +247,7 @@ def _record_reply(s: Suggestion, reply: Reply, *, actor: User, when: dt.datetime
         when,
         fields=fields,
         from_status=from_status,
-        note=f"第{reply.round}轮答复，办理结果：{reply.get_outcome_display()}",
+        note=f"第{reply.round}轮答复，办理结果：{reply.get_outcome_display()}"
+        + (f"，计划完成时间：{reply.promised_on:%Y-%m-%d}" if reply.promised_on else ""),
     )
     notices.notify_replied(suggestion=s, reply=reply)

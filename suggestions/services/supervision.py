@@ -24,6 +24,7 @@ from suggestions.services._steps import _save
 from suggestions.services._steps import _save_record
 from suggestions.services._steps import _state
 from suggestions.services._steps import _today
+from suggestions.services.reply import OUTCOME_FIELDS
 from suggestions.services.reply import _record_outcome
 from suggestions.services.rules import _check_follow_up
 from suggestions.services.rules import _check_key_supervision
@@ -97,8 +98,10 @@ def follow_up_record(
             actor=actor,
             follow_up=follow_up,
             evidence=follow_up.findings,
+            # A re-check that leaves the item in progress keeps the promise it had.
+            promised_on=s.promised_on,
         )
-        fields += ["outcome", "outcome_on"]
+        fields += OUTCOME_FIELDS
         action = Event.Action.RECHECK
         note = (
             f"跟踪复查，办理结果由“{change.get_from_outcome_display()}”变更为"

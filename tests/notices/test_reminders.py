@@ -101,18 +101,20 @@ def test_a_fixed_number_of_queries(journey, items):
     with CaptureQueriesContext(connection) as ctx:
         result = send_reminders(D(2024, 5, 6))
     assert result["created"] == 2 * items
-    # policy, oldest overdue date, calendar slice, lead rows, co rows, users (+ their
-    # groups), contacts, insert, read back by batch.
-    assert len(ctx.captured_queries) == 10, [q["sql"][:80] for q in ctx.captured_queries]
+    # policy, oldest overdue date, calendar slice, lead rows, co rows, promised rows, users
+    # (+ their groups), contacts, insert, read back by batch.
+    assert len(ctx.captured_queries) == 11, [q["sql"][:80] for q in ctx.captured_queries]
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database locks whole tables: see the process test",
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_threads_at_once_create_each_reminder_once(
     office, lead_handler, co_handler, lead_department, co_department
 ):
     """PostgreSQL: two connections insert at once against the unique key."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite's in-memory test database locks whole tables: see the process test")
     from tests.conftest import Journey
 
     journey = Journey(office, lead_handler, co_handler, lead_department, co_department)
@@ -159,9 +161,8 @@ COUNT = (
 
 
 def test_two_processes_at_once_create_each_reminder_once(tmp_path):
-    """Two `send_reminders` processes on one SQLite file database at the same moment."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the PostgreSQL run uses two threads")
+    """Two `send_reminders` processes on one SQLite file database at the same moment (its
+    own file, so this runs in the PostgreSQL suite too)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings_test",
@@ -186,3 +187,35 @@ def test_two_processes_at_once_create_each_reminder_once(tmp_path):
     for run in runs:
         assert run.wait(timeout=120) == 0, run.stderr.read()
     assert manage("shell", "-c", COUNT).stdout.split()[-1] == "10"  # 5 items x (handler, office)
+
+
+def promised(s: Suggestion, day: dt.date) -> Suggestion:
+    Suggestion.objects.filter(pk=s.pk).update(promised_on=day)
+    return s
+
+
+def test_promised_completion_on_its_date_to_the_lead_once(journey, lead_handler, co_handler):
+    s = journey.to(Status.CLOSED)  # 计划解决, promised 2024-12-31, rated and closed
+    assert Suggestion.objects.get(pk=s.pk).promised_on == D(2024, 12, 31)
+    assert send_reminders(D(2024, 12, 30))["created"] == 0
+    assert send_reminders(D(2024, 12, 31))["created"] == 1
+    assert send_reminders(D(2024, 12, 31))["created"] == 0
+    assert reminders(lead_handler, Kind.PROMISED_DUE) == [(D(2024, 12, 31), "promised")]
+    assert reminders(co_handler, Kind.PROMISED_DUE) == []
+    text = Notification.objects.get(kind=Kind.PROMISED_DUE).text
+    assert s.code in text and "2024年12月31日" in text
+
+
+def test_a_promise_falling_on_a_holiday_is_reminded_the_next_working_day(journey, lead_handler):
+    promised(journey.to(Status.REPLIED), D(2024, 10, 3))  # National Day holiday
+    assert send_reminders(D(2024, 10, 3))["created"] == 0
+    assert send_reminders(D(2024, 10, 8))["created"] == 1
+    assert send_reminders(D(2024, 10, 9))["created"] == 0
+    assert reminders(lead_handler, Kind.PROMISED_DUE) == [(D(2024, 10, 3), "promised")]
+
+
+def test_no_promise_reminder_once_resolved(journey, lead_handler):
+    s = journey.to(Status.REPLIED)
+    Suggestion.objects.filter(pk=s.pk).update(outcome="resolved")
+    assert send_reminders(D(2024, 12, 31))["created"] == 0
+    assert reminders(lead_handler, Kind.PROMISED_DUE) == []

@@ -10,6 +10,7 @@ from suggestions.models import Outcome
 from suggestions.models import Source
 from suggestions.models import Suggestion
 from tests.conftest import at
+from tests.conftest import promise
 from tests.factories import SuggestionFactory
 
 Q2_2023 = dt.date(2023, 6, 30)
@@ -48,6 +49,7 @@ class Items:
             outcome=outcome,
             text="已研究办理。",
             replied_on=on,
+            promised_on=promise(outcome, on),
             when=at(on, 15),
         )
         s.refresh_from_db()

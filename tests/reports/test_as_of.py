@@ -33,6 +33,7 @@ from suggestions.models import Suggestion
 from tests.api.conftest import API
 from tests.api.conftest import token_client
 from tests.conftest import at
+from tests.conftest import promise
 from tests.factories import DepartmentFactory
 from tests.factories import SuggestionFactory
 from tests.factories import handler_user
@@ -411,6 +412,7 @@ class Year:
             outcome=outcome,
             text="已研究办理。",
             replied_on=d,
+            promised_on=promise(outcome, d),
             when=at(d, 15),
         )
 

@@ -191,6 +191,7 @@ def test_each_transition_leaves_an_event_and_a_history_row_with_its_actor(
         outcome=Outcome.PLANNED,
         text="已列入明年计划。",
         replied_on=dt.date(2024, 3, 1),
+        promised_on=dt.date(2024, 12, 31),
         when=at(dt.date(2024, 3, 1)),
     )
     event = _last_event(s)

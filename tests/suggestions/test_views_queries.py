@@ -26,6 +26,7 @@ from suggestions.models import Satisfaction
 from suggestions.models import Source
 from suggestions.models import Suggestion
 from suggestions.models import Topic
+from tests.conftest import promise
 from tests.factories import DeputyFactory
 from tests.factories import SuggestionFactory
 
@@ -75,7 +76,13 @@ class Builder:
 
     def replied(self, outcome=Outcome.PLANNED, **kwargs) -> Suggestion:
         s = self.in_progress(**kwargs)
-        services.reply_submit(suggestion=s, actor=self.lead_handler, outcome=outcome, text="答复。")
+        services.reply_submit(
+            suggestion=s,
+            actor=self.lead_handler,
+            outcome=outcome,
+            text="答复。",
+            promised_on=promise(outcome),
+        )
         return Suggestion.objects.get(pk=s.pk)
 
     def feedback(self, satisfaction, **kwargs) -> Suggestion:
@@ -170,6 +177,7 @@ def rich_item(builder: Builder, follow_ups: int = 3) -> Suggestion:
         actor=b.lead_handler,
         outcome=Outcome.PLANNED,
         text="列入计划。",
+        promised_on=promise(Outcome.PLANNED),
         letter=ContentFile(b"%PDF-1.4 test", name="a.pdf"),
         letter_name="a.pdf",
     )
@@ -177,7 +185,11 @@ def rich_item(builder: Builder, follow_ups: int = 3) -> Suggestion:
         suggestion=s, actor=b.office, satisfaction=Satisfaction.UNSATISFIED, comment="太慢。"
     )
     services.reply_submit(
-        suggestion=s, actor=b.lead_handler, outcome=Outcome.IN_PROGRESS, text="正在解决。"
+        suggestion=s,
+        actor=b.lead_handler,
+        outcome=Outcome.IN_PROGRESS,
+        text="正在解决。",
+        promised_on=promise(Outcome.IN_PROGRESS),
     )
     services.follow_up_record(
         suggestion=s,

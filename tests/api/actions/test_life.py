@@ -3,6 +3,8 @@ reply with a letter, 不满意, second reply, 满意, re-check."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from suggestions.deadlines import add_months
@@ -84,6 +86,7 @@ def test_a_whole_life_through_the_api(clients, lead_department, co_department):
             "version": 4,
             "outcome": "planned",
             "text": "已列入明年计划。",
+            "promised_on": str(today + dt.timedelta(days=300)),
             "letter": letter(),
             "contact_person": "张三",
             "contact_phone": "021-12345678",
@@ -91,6 +94,7 @@ def test_a_whole_life_through_the_api(clients, lead_department, co_department):
     )
     assert (item["status"], item["version"], item["outcome"]) == ("replied", 5, "planned")
     assert item["first_replied_on"] == str(today)
+    assert item["promised_on"] == str(today + dt.timedelta(days=300))
     assert item["due_on"] is None
     [reply] = item["replies"]
     assert (reply["round"], reply["has_letter"], reply["letter_name"]) == (1, True, "dafuhan.pdf")

@@ -19,6 +19,7 @@ from suggestions.models import Reply
 from suggestions.models import Satisfaction
 from suggestions.models import Status
 from tests.conftest import PDF
+from tests.conftest import promise
 from tests.suggestions.actions.helpers import REQUIRED
 from tests.suggestions.actions.helpers import action_url
 from tests.suggestions.actions.helpers import detail_url
@@ -303,6 +304,7 @@ def test_each_reply_round_serves_its_own_letter(client, office, stages, media):
         actor=stages.lead_handler,
         outcome=Outcome.PLANNED,
         text="第一轮。",
+        promised_on=promise(Outcome.PLANNED),
         letter=ContentFile(PDF, name="first.pdf"),
         letter_name="first.pdf",
     )
@@ -314,6 +316,7 @@ def test_each_reply_round_serves_its_own_letter(client, office, stages, media):
         actor=stages.lead_handler,
         outcome=Outcome.IN_PROGRESS,
         text="第二轮。",
+        promised_on=promise(Outcome.IN_PROGRESS),
         letter=ContentFile(second_pdf, name="second.pdf"),
         letter_name="second.pdf",
     )
@@ -322,3 +325,102 @@ def test_each_reply_round_serves_its_own_letter(client, office, stages, media):
         response = client.get(reverse("suggestions:reply_letter", args=[s.pk, reply.pk]))
         assert b"".join(response.streaming_content) == content
         assert name in response["Content-Disposition"]
+
+
+# ---------------------------------------------------------------------------------------
+# The promised completion date (DESIGN §11)
+
+
+def test_planned_reply_without_a_promised_date_is_refused_beside_it(client, lead_handler, stages):
+    s = stages.ready()
+    client.force_login(lead_handler)
+    response = client.post(
+        action_url(s, "reply"),
+        {
+            "version": s.version,
+            "outcome": "planned",
+            "text": "列入计划。",
+            "replied_on": iso(today()),
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert field_error(page, "promised_on") == "办理结果为“计划解决”时，请填写计划完成时间。"
+    assert "列入计划。" in page
+    assert not Reply.objects.exists()
+
+
+def test_planned_reply_keeps_its_promised_date_on_the_item_and_the_page(
+    client, lead_handler, stages
+):
+    s = stages.ready()
+    promised = today() + dt.timedelta(days=200)
+    submit(
+        client,
+        lead_handler,
+        s,
+        "reply",
+        {
+            "outcome": "planned",
+            "text": "列入计划。",
+            "replied_on": iso(today()),
+            "promised_on": iso(promised),
+        },
+        "已答复代表。",
+    )
+    assert Reply.objects.get(suggestion=s).promised_on == promised
+    assert fresh(s).promised_on == promised
+    page = client.get(detail_url(s)).content.decode()
+    assert f"计划完成时间：{iso(promised)}" in page
+    assert f"计划{iso(promised)}完成" in page
+
+
+@pytest.mark.parametrize(
+    ("outcome", "days", "message"),
+    [
+        ("resolved", 30, "只有“正在解决”“计划解决”的答复填写计划完成时间。"),
+        ("in_progress", 0, "计划完成时间应晚于答复日期（{today}）。"),
+        ("in_progress", 365 * 5 + 2, "计划完成时间不能晚于答复日期后5年（{limit}）。"),
+    ],
+)
+def test_a_wrong_promised_date_is_refused(client, lead_handler, stages, outcome, days, message):
+    s = stages.ready()
+    day = today()
+    client.force_login(lead_handler)
+    response = client.post(
+        action_url(s, "reply"),
+        {
+            "version": s.version,
+            "outcome": outcome,
+            "text": "答复。",
+            "replied_on": iso(day),
+            "promised_on": iso(day + dt.timedelta(days=days)),
+        },
+    )
+    assert response.status_code == 200
+    limit = day.replace(year=day.year + 5)
+    expected = message.format(today=iso(day), limit=iso(limit))
+    assert field_error(response.content.decode(), "promised_on") == expected
+    assert not Reply.objects.exists()
+
+
+def test_a_recheck_to_resolved_drops_the_promise_one_in_progress_keeps_it(supervisor, stages):
+    s = stages.replied()
+    promised = fresh(s).promised_on
+    assert promised == promise(Outcome.PLANNED)
+    services.follow_up_record(
+        suggestion=fresh(s),
+        actor=supervisor,
+        kind="recheck",
+        findings="已开工。",
+        new_outcome=Outcome.IN_PROGRESS,
+    )
+    assert fresh(s).promised_on == promised
+    services.follow_up_record(
+        suggestion=fresh(s),
+        actor=supervisor,
+        kind="recheck",
+        findings="已完工。",
+        new_outcome=Outcome.RESOLVED,
+    )
+    assert fresh(s).promised_on is None

@@ -40,6 +40,7 @@ from suggestions.models import Status
 from suggestions.models import Suggestion
 from tests.conftest import ASSIGNED_ON
 from tests.conftest import at
+from tests.conftest import promise
 
 ACK_ON = dt.date(2024, 2, 2)
 IN_WINDOW = dt.date(2024, 2, 5)  # inside the return window (ends 2024-02-07)
@@ -119,6 +120,7 @@ def build(journey, status: str, *, pending: str | None = None):
         outcome=Outcome.PLANNED,
         text="已列入明年计划。",
         replied_on=REPLIED_ON,
+        promised_on=promise(Outcome.PLANNED, REPLIED_ON),
         when=at(REPLIED_ON),
     )
     if status == REPLIED:
