@@ -19,7 +19,7 @@ from notices.reminders import send_reminders
 
 
 class Command(BaseCommand):
-    help = "发送临期、超期和会办意见提醒（仅在工作日发送，可重复运行）。"
+    help = "发送临期、超期、会办意见和计划完成时间提醒（仅在工作日发送，可重复运行）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="按哪一天发送（YYYY-MM-DD，默认今天）")
