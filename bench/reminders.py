@@ -1,6 +1,6 @@
-"""How the daily reminder job grows with the number of open items (run after bench/generate.py).
+"""How the daily reminder job grows with the number of open items (after bench/generate.py).
 
-    DATABASE_URL=postgresql://… SECRET_KEY=bench .venv/bin/python bench/reminders.py --day 2024-05-06
+    DATABASE_URL=postgresql://… SECRET_KEY=bench .venv/bin/python bench/reminders.py
 
 The generated year is made open for the measurement, inside one transaction that is rolled
 back at the end (the database is left as it was): the first `--small` items, then every item,
