@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from notices.demo import build_demo_notices
 from suggestions import services
 from suggestions.demo import data
 from suggestions.demo.build import YEAR
@@ -398,4 +399,5 @@ def load_demo(*, today: dt.date) -> bool:
     build_suggestions(demo)
     build_community_opinions(demo)
     build_live_items(demo, today)
+    build_demo_notices(today=today, history_year=YEAR)
     return True

@@ -1,4 +1,7 @@
+import socket
+
 import pytest
+from aiosmtpd.controller import Controller
 
 from notices.models import Notification
 from tests.factories import DepartmentFactory
@@ -25,3 +28,32 @@ def new_department(db):
 @pytest.fixture
 def new_handler(new_department):
     return handler_user(new_department, username="minzheng1")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    settings.EMAIL_TIMEOUT = 5
+    settings.SITE_URL = "https://jy.example.gov.cn"
+    yield inbox
+    controller.stop()

@@ -6,14 +6,12 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from unittest import mock
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from notices import channels
@@ -23,35 +21,7 @@ from notices.models import Delivery
 from notices.models import NoticePreference
 from notices.models import Notification
 from suggestions.models import Status
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(settings):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-    settings.EMAIL_TIMEOUT = 5
-    settings.SITE_URL = "https://jy.example.gov.cn"
-    yield inbox
-    controller.stop()
+from tests.notices.conftest import free_port
 
 
 @pytest.fixture
