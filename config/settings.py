@@ -232,6 +232,8 @@ CONTENT_SECURITY_POLICY = {
 
 # HTTPS (DESIGN §13): on by default when DEBUG is off; the demo serves plain HTTP locally.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The load balancer's health probe may speak plain HTTP to the application server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -302,6 +304,8 @@ SPECTACULAR_SETTINGS = {
 
 # Notices (DESIGN §9). The queue is django-tasks with its database backend: the worker
 # (`manage.py db_worker`) drains it; `make run` starts one beside runserver.
+# /healthz fails when a queued task has waited longer than this (seconds): no worker runs.
+HEALTH_QUEUE_MAX_WAIT = env_int("HEALTH_QUEUE_MAX_WAIT", 600)
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -5,9 +5,11 @@ from django.urls import include
 from django.urls import path
 
 from config.api import api_urls
+from config.health import healthz
 from security import account_views as security_views
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",
         login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
