@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= auto
 
 help:
 	@echo "make install         create/refresh .venv from uv.lock"
-	@echo "make install-system  apt packages the tests need (Chromium, Noto CJK fonts)"
+	@echo "make install-system  apt packages the tests need (Chromium, Noto CJK fonts, Pango)"
 	@echo "make run             migrate, load demo data, runserver on 127.0.0.1:8000 + the notice worker"
 	@echo "make lint            ruff check + format check + no function over 100 lines"
 	@echo "make format          ruff format + ruff check --fix"

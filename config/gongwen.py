@@ -40,7 +40,7 @@ TITLE_FONT = "方正小标宋简体"
 PAGE_NUMBER_FONT = "宋体"
 BODY_SIZE = Pt(16)  # 三号
 TITLE_SIZE = Pt(22)  # 二号
-TABLE_SIZE = Pt(14)  # 四号
+TABLE_SIZE = Pt(12)  # 小四
 LINE = Pt(28)
 INDENT = Pt(32)  # two characters of 三号
 RED = RGBColor(0xE6, 0x00, 0x12)  # the red of 发文机关标志
@@ -187,13 +187,13 @@ class GongwenDocument:
     def letterhead(self, issuer: str) -> None:
         """The red 发文机关 line: the issuer's name in red 小标宋, a red rule under it."""
         paragraph = set_format(
-            self.doc.add_paragraph(), indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(44)
+            self.doc.add_paragraph(), indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(30)
         )
+        paragraph.paragraph_format.space_after = Pt(12)
         run = add_run(paragraph, issuer, TITLE_FONT)
-        run.font.size = Pt(26)
+        run.font.size = Pt(22)
         run.font.color.rgb = RED
         _bottom_border(paragraph, color=str(RED), size_eighths=18)
-        self.blank()
 
     def title(self, *lines: str) -> None:
         paragraph = self.doc.add_paragraph(style="Title")
@@ -223,18 +223,24 @@ class GongwenDocument:
             paragraph.paragraph_format.right_indent = INDENT
 
     def table(self, rows: list[tuple[str, str]]) -> None:
-        """Two columns, the label in 黑体, in 四号 at single spacing, with grid lines."""
+        """Two columns, the label in 黑体, in 小四 at single spacing, with grid lines."""
         table = self.doc.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        widths = (Cm(3.4), Cm(12.2))  # the 15.6 cm between the margins
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
         for label, value in rows:
             cells = table.add_row().cells
-            cells[0].width, cells[1].width = Cm(3.6), Cm(12)
-            for cell, text, font in ((cells[0], label, HEADING_FONT), (cells[1], value, BODY_FONT)):
-                paragraph = set_format(cell.paragraphs[0], indent=False, line=Pt(24))
-                paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = (
-                    Pt(3)
-                )
+            for cell, width, text, font in (
+                (cells[0], widths[0], label, HEADING_FONT),
+                (cells[1], widths[1], value, BODY_FONT),
+            ):
+                cell.width = width
+                paragraph = set_format(cell.paragraphs[0], indent=False, line=Pt(18))
+                paragraph.paragraph_format.space_before = Pt(1.5)
+                paragraph.paragraph_format.space_after = Pt(1.5)
                 add_run(paragraph, text, font).font.size = TABLE_SIZE
 
     def page_break(self) -> None:
