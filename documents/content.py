@@ -25,6 +25,7 @@ from suggestions.models import OPEN_STATUSES
 from suggestions.models import Assignment
 from suggestions.models import Outcome
 from suggestions.models import Reply
+from suggestions.models import Status
 from suggestions.models import Suggestion
 
 ASSIGNMENT_NOTICE = "assignment-notice"
@@ -112,7 +113,6 @@ def _subject(item: Suggestion) -> str:
 def _item_rows(item: Suggestion, lead: Assignment) -> list[tuple[str, str]]:
     return [
         ("建议编号", item.code),
-        ("建议标题", item.title),
         ("领衔代表", item.lead_deputy.name),
         ("联名代表", _co_signers(item)),
         ("主办单位", lead.department.name),
@@ -131,6 +131,8 @@ def _opinion_due(item: Suggestion) -> dt.date | None:
 
 def refusal(kind: str, item: Suggestion, today: dt.date) -> str:
     """Why `item` has no document of `kind` (in Chinese), or "" when it has one."""
+    if item.status == Status.VOIDED:
+        return f"{item.code}已作废，不再打印{KINDS[kind]}。"
     if lead_assignment(item) is None:
         return f"{item.code}尚未交办，没有{KINDS[kind]}。"
     if kind == REMINDER_NOTICE and not is_overdue(item, today):
@@ -200,7 +202,7 @@ def assignment_notice(item: Suggestion) -> PrintedDocument:
     rows = [
         *_item_rows(item, lead),
         ("办复期限", _d(lead.due_in_force)),
-        ("会办意见期限", _d(opinion_due) if co else NONE),
+        *([("会办意见期限", _d(opinion_due))] if co else []),
         ("退办申请截止", _d(lead.return_window_ends_on)),
     ]
     return _document(

@@ -142,6 +142,15 @@ def test_a_draft_has_no_assignment_notice(client, office, journey):
     assert "尚未交办，没有交办通知单" in response.content.decode()
 
 
+def test_a_voided_item_has_no_documents(client, office, journey):
+    item = journey.to(Status.VOIDED)
+    response = get(client, office, item, "assignment-notice", "pdf")
+    assert response.status_code == 409
+    assert f"{item.code}已作废，不再打印交办通知单。" in response.content.decode()
+    page = client.get(reverse("suggestions:detail", args=[item.pk])).content.decode()
+    assert "下载PDF" not in page
+
+
 @pytest.mark.parametrize("who", ["office", "supervisor", "lead_handler", "co_handler"])
 def test_who_may_print(client, request, cosigned, who):
     response = get(client, request.getfixturevalue(who), cosigned, "assignment-notice", "docx")
