@@ -1,8 +1,8 @@
 """Printed documents as one PDF: WeasyPrint lays out templates/documents/print.html, the
 same layout as the Word file, with the GB fonts where installed and else the Noto CJK fonts
-of fonts-noto-cjk (CSS local(), through fontconfig). Nothing is fetched: the fetcher allows
-only data: URLs and the template has none else. Why WeasyPrint and not LibreOffice:
-bench/README.md (printed documents)."""
+of fonts-noto-cjk (font-family lists resolved by fontconfig). Nothing is fetched: the
+fetcher allows only data: URLs and the template names none. Why WeasyPrint and not
+LibreOffice: bench/README.md (printed documents)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _weasyprint():
 def render_pdf(kind: str, documents: list[PrintedDocument], *, today: dt.date) -> bytes:
     weasyprint = _weasyprint()
     html = render_to_string("documents/print.html", {"documents": documents, "title": KINDS[kind]})
-    fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data", "file"})
+    fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"})
     moment = today.isoformat()
     document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
     document.metadata.created = document.metadata.modified = moment

@@ -191,3 +191,13 @@ def test_detail_page_offers_the_documents_the_item_has(client, office, cosigned)
     assert url(cosigned, "reminder-notice", "pdf") in page  # overdue since 2024-05-01
     assert url(cosigned, "reply-cover", "pdf") not in page  # no reply yet
     assert "下载Word" in page and "下载PDF" in page
+
+
+def test_item_text_is_printed_as_text_and_nothing_is_fetched(client, office, journey):
+    """A title carrying markup is printed as it was typed; the PDF fetcher allows only data:
+    URLs, so even markup that slipped through could not reach the network."""
+    item = journey.to(
+        Status.IN_PROGRESS, journey.draft(title='关于<img src="http://192.0.2.1/x.png">的建议')
+    )
+    page = pdf_pages(get(client, office, item, "assignment-notice", "pdf").content)[0]
+    assert '关于<imgsrc="http://192.0.2.1/x.png">的建议' in page
