@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= auto
 
 help:
 	@echo "make install         create/refresh .venv from uv.lock"
-	@echo "make install-system  apt packages the tests need (Chromium, Noto CJK fonts)"
+	@echo "make install-system  apt packages the tests need (Chromium, Noto CJK fonts, Pango)"
 	@echo "make run             migrate, load demo data, runserver on 127.0.0.1:8000 + the notice worker"
 	@echo "make lint            ruff check + format check + no function over 100 lines"
 	@echo "make format          ruff format + ruff check --fix"
@@ -41,7 +41,7 @@ run: install
 lint:
 	$(RUFF) check .
 	$(RUFF) format --check .
-	$(PYTHON) scripts/check_function_length.py --max 100 config departments notices ops reports security suggestions scripts
+	$(PYTHON) scripts/check_function_length.py --max 100 config departments documents notices ops reports security suggestions scripts
 
 format:
 	$(RUFF) format .

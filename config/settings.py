@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "departments",
     "suggestions",
     "reports",
+    "documents",
     "notices",
     "django_tasks",
     "django_tasks_db",

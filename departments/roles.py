@@ -94,6 +94,12 @@ def may_reveal_phone_numbers(user) -> bool:
     return is_office(user) or is_handler(user)
 
 
+def may_print_documents(user) -> bool:
+    """交办通知单, 催办通知 and reply covers of the items the user reads (the read gate): the
+    office and supervisors for every item, a handler for its department's."""
+    return sees_everything(user) or is_handler(user)
+
+
 def may_manage_security(user) -> bool:
     """安全管理员: role membership, lockouts, second-factor and password resets (the
     break-glass superuser too, audited)."""
@@ -124,6 +130,7 @@ EXPORT_REFUSED = "您没有导出建议的权限。"
 REPORTS_REFUSED = "统计报告仅供区政府办公室和督查室使用。"
 ISSUE_REFUSED = "只有区政府办公室工作人员可以印发报告。"
 REGISTER_REFUSED = "只有区政府办公室工作人员可以登记建议。"
+PRINT_REFUSED = "打印公文仅供区政府办公室、督查室和承办单位使用。"
 
 
 # ---------------------------------------------------------------------------------------
@@ -180,6 +187,7 @@ class _TemplateAnswers:
         "administer": may_edit_reference_data,
         "manage_security": may_manage_security,
         "read_audit": may_read_audit,
+        "print_documents": may_print_documents,
     }
 
     def __init__(self, user):

@@ -8,11 +8,11 @@ names come from settings, never from literals.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 
+from config.gongwen import cn_date
 from departments.models import Deputy
 from reports.selectors import Report
 from reports.selectors import SpotCheck
@@ -30,10 +30,6 @@ TITLES_NAMED = 8  # beyond this a paragraph names the first ones and says 等N�
 
 SOURCE_PREFIX = {Source.SESSION: "大会期间提出的", Source.RECESS: "闭会期间提出的"}
 LEVEL_PREFIX = {Deputy.Level.CITY: "市", Deputy.Level.DISTRICT: "区"}
-
-
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def pct(value: Decimal | None) -> str:

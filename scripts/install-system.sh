@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the system packages the test suite needs (Debian/Ubuntu, apt).
 #
-#   scripts/install-system.sh              Chromium + Noto CJK fonts
+#   scripts/install-system.sh              Chromium, Noto CJK fonts, Pango (PDF documents)
 #   scripts/install-system.sh --postgres   ... plus a PostgreSQL server
 #
 # Idempotent: when everything is already present it exits at once, without
@@ -37,6 +37,12 @@ have_cjk_fonts() {
     command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -qi noto
 }
 
+# WeasyPrint (the printed documents' PDF) loads Pango's shared libraries at import.
+have_pango() {
+    dpkg_installed libpangoft2-1.0-0 && return 0
+    ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'
+}
+
 have_postgres() {
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
 }
@@ -44,6 +50,7 @@ have_postgres() {
 missing=()
 have_chromium || missing+=(chromium)
 have_cjk_fonts || missing+=(fonts-noto-cjk)
+have_pango || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if $want_postgres && ! have_postgres; then
     missing+=(postgresql)
 fi
@@ -74,6 +81,10 @@ if ! have_chromium; then
 fi
 if ! have_cjk_fonts; then
     echo "install-system.sh: fonts-noto-cjk still missing after install" >&2
+    status=1
+fi
+if ! have_pango; then
+    echo "install-system.sh: Pango (libpangoft2-1.0-0) still missing after install" >&2
     status=1
 fi
 if $want_postgres && ! have_postgres; then

@@ -106,6 +106,8 @@ def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
         "sort": request.GET.get("o", ""),
         "deadline_labels": DeadlineState.LABELS,
         "can_assign": roles.may_register(request.user),
+        "can_print": roles.may_print_documents(request.user),
+        "can_select": roles.may_register(request.user) or roles.may_print_documents(request.user),
         "has_drafts": any(s.status == Status.DRAFT for s in page),
         "bulk_form": bulk_form or forms.BulkAssignForm(),
         "full_query": request.GET.urlencode(),

@@ -3,33 +3,19 @@
 The structure follows the Jing'an 2023 report (title, "区人大常委会：", the overall paragraph,
 sections 一 to 四, signature and date); the figures and paragraphs come from the computed
 Report and reports.narrative, the fixed wording of 四 is the office's standard text, to be
-edited before sending. The page follows the usual layout of official documents (GB/T 9704):
-A4, margins 37/35/28/26 mm, body 仿宋_GB2312 三号 (16 pt) at a fixed 28 pt line, first-level
-headings 黑体, the title 方正小标宋简体 二号 (22 pt), page numbers "— 1 —".
-
-Word picks the font of Chinese characters from w:eastAsia, not from w:ascii (what
-python-docx's `font.name` sets), so every run and style gets both, and the theme font
-attributes that would override them are removed.
+edited before sending. The page layout (公文, GB/T 9704: A4, margins, fonts, page numbers)
+is config.gongwen's, shared with the printed documents.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.conf import settings
 from django.utils import timezone
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.enum.text import WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm
-from docx.shared import Pt
-from docx.shared import RGBColor
-from docx.text.paragraph import Paragraph
 
+from config.gongwen import CONTENT_TYPE
+from config.gongwen import GongwenDocument
 from reports.narrative import cn_date
 from reports.narrative import narrative_overall
 from reports.narrative import narrative_sections
@@ -38,17 +24,7 @@ from reports.selectors import Report
 from suggestions.models import Kind
 from suggestions.models import Outcome
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-LATIN_FONT = "Times New Roman"
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-TITLE_FONT = "方正小标宋简体"
-PAGE_NUMBER_FONT = "宋体"
-BODY_SIZE = Pt(16)  # 三号
-TITLE_SIZE = Pt(22)  # 二号
-LINE = Pt(28)
-INDENT = Pt(32)  # two characters of 三号
+__all__ = ["CONTENT_TYPE", "render_docx"]
 
 ORDINALS = "一二三四五六七八九十"
 
@@ -74,156 +50,14 @@ HEADINGS = (
 )
 
 
-def _set_fonts(rpr, east_asia: str, latin: str = LATIN_FONT) -> None:
-    """w:rFonts with the Latin and the East Asian font, and no theme font to override them."""
-    fonts = rpr.get_or_add_rFonts()
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attribute), None)
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:cs"), latin)
-    fonts.set(qn("w:eastAsia"), east_asia)
-    # Characters shared by both scripts (“”、…—) are drawn with the East Asian font.
-    fonts.set(qn("w:hint"), "eastAsia")
-
-
-def _run(paragraph: Paragraph, text: str, font: str = BODY_FONT, *, bold: bool = False):
-    run = paragraph.add_run(text)
-    run.font.size = paragraph.style.font.size or BODY_SIZE
-    run.font.bold = bold
-    _set_fonts(run._element.get_or_add_rPr(), font)
-    return run
-
-
-def _format(paragraph: Paragraph, *, indent: bool = True, align=None, line=LINE) -> Paragraph:
-    pf = paragraph.paragraph_format
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = line
-    pf.space_before = pf.space_after = Pt(0)
-    pf.first_line_indent = INDENT if indent else Pt(0)
-    if align is not None:
-        pf.alignment = align
-    return paragraph
-
-
-class Draft:
-    def __init__(self):
-        self.doc = Document()
-        self._page()
-        self._styles()
-
-    def _page(self) -> None:
-        section = self.doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Cm(21), Cm(29.7)
-        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-        section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-        section.footer_distance = Cm(2.5)
-        # The page number, "— 1 —", centred: a PAGE field between two dashes.
-        footer = section.footer.paragraphs[0]
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        size = Pt(14)
-        for piece in ("— ", None, " —"):
-            if piece is None:
-                run = footer.add_run()
-                for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-                    if kind:
-                        element = OxmlElement("w:fldChar")
-                        element.set(qn("w:fldCharType"), kind)
-                    else:
-                        element = OxmlElement("w:instrText")
-                        element.set(qn("xml:space"), "preserve")
-                        element.text = text
-                    run._element.append(element)
-            else:
-                run = footer.add_run(piece)
-            run.font.size = size
-            _set_fonts(run._element.get_or_add_rPr(), PAGE_NUMBER_FONT)
-
-    def _styles(self) -> None:
-        styles = self.doc.styles
-        # Document defaults: our fonts instead of the theme's, Chinese as the East Asian
-        # language (Word then treats “”、— as Chinese punctuation).
-        defaults = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
-        rpr = defaults.find(qn("w:rPr"))
-        _set_fonts(rpr, BODY_FONT)
-        lang = rpr.find(qn("w:lang"))
-        if lang is None:
-            lang = OxmlElement("w:lang")
-            rpr.append(lang)
-        lang.set(qn("w:val"), "en-US")
-        lang.set(qn("w:eastAsia"), "zh-CN")
-        normal = styles["Normal"]
-        normal.font.size = BODY_SIZE
-        _set_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
-        _format_style(normal)
-        # Heading 1 keeps the outline level (Word's navigation pane), in the office's look.
-        heading = styles["Heading 1"]
-        heading.font.size = BODY_SIZE
-        heading.font.bold = False
-        heading.font.color.rgb = RGBColor(0, 0, 0)
-        _set_fonts(heading.element.get_or_add_rPr(), HEADING_FONT)
-        _format_style(heading)
-        heading.paragraph_format.keep_with_next = True
-        title = styles["Title"]
-        title.font.size = TITLE_SIZE
-        title.font.bold = False
-        title.font.color.rgb = RGBColor(0, 0, 0)
-        _set_fonts(title.element.get_or_add_rPr(), TITLE_FONT)
-        # The default Title has a bottom border and spacing: plain centred text instead.
-        ppr = title.element.get_or_add_pPr()
-        for border in ppr.findall(qn("w:pBdr")):
-            ppr.remove(border)
-        _format_style(title)
-        title.paragraph_format.first_line_indent = Pt(0)
-        title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        title.paragraph_format.line_spacing = Pt(36)
-
-    # -- paragraphs ------------------------------------------------------------------------
-
-    def blank(self) -> None:
-        _format(self.doc.add_paragraph(), indent=False)
-
-    def title(self, *lines: str) -> None:
-        paragraph = self.doc.add_paragraph(style="Title")
-        _format(paragraph, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(36))
-        for number, line in enumerate(lines):
-            run = _run(paragraph, line, TITLE_FONT)
-            if number < len(lines) - 1:
-                run.add_break()
-
-    def heading(self, text: str) -> None:
-        paragraph = self.doc.add_paragraph(style="Heading 1")
-        _format(paragraph)
-        _run(paragraph, text, HEADING_FONT)
-
-    def body(self, text: str, *, lead: str = "", indent: bool = True, align=None) -> Paragraph:
-        """A body paragraph; `lead` ("一是……。") is set in bold before the text."""
-        paragraph = _format(self.doc.add_paragraph(), indent=indent, align=align)
-        if lead:
-            _run(paragraph, lead, bold=True)
-        _run(paragraph, text)
-        return paragraph
-
+class Draft(GongwenDocument):
     def save(self, report: Report) -> bytes:
-        props = self.doc.core_properties
-        props.title = _title()
-        props.author = props.last_modified_by = settings.ORGANISATION_NAME
-        props.comments = f"截至{cn_date(report.as_of)}的统计，由代表建议办理系统生成的草稿。"
-        moment = dt.datetime.combine(report.as_of, dt.time())
-        props.created = props.modified = moment
-        props.revision = 1
-        output = io.BytesIO()
-        self.doc.save(output)
-        return output.getvalue()
-
-
-def _format_style(style) -> None:
-    pf = style.paragraph_format
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = LINE
-    pf.space_before = pf.space_after = Pt(0)
-    pf.first_line_indent = INDENT
+        return self.to_bytes(
+            title=_title(),
+            author=settings.ORGANISATION_NAME,
+            comments=f"截至{cn_date(report.as_of)}的统计，由代表建议办理系统生成的草稿。",
+            moment=dt.datetime.combine(report.as_of, dt.time()),
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -387,8 +221,5 @@ def render_docx(report: Report, *, signed_on: dt.date | None = None) -> bytes:
 
     draft.blank()
     draft.blank()
-    # Signature and date right-aligned, two characters in from the margin.
-    for text in (settings.ORGANISATION_NAME, cn_date(signed_on)):
-        paragraph = draft.body(text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        paragraph.paragraph_format.right_indent = INDENT
+    draft.signature(settings.ORGANISATION_NAME, cn_date(signed_on))
     return draft.save(report)

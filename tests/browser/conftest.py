@@ -5,12 +5,11 @@ browser. When it or the CJK fonts are missing the tests fail and say what to ins
 """
 
 import os
-import shutil
-import subprocess
 
 import pytest
 
 from tests.browser.helpers import write_reference_data
+from tests.system_parts import require_cjk_fonts
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 INSTALL_HINT = (
@@ -33,13 +32,7 @@ LAUNCH_ARGS = [
 def _require_system_parts():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Chromium not found at {CHROMIUM}. {INSTALL_HINT}", pytrace=False)
-    if shutil.which("fc-list") is None:
-        pytest.fail(f"fontconfig (fc-list) is missing. {INSTALL_HINT}", pytrace=False)
-    fonts = subprocess.run(
-        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
-    ).stdout
-    if "Noto" not in fonts:
-        pytest.fail(f"No CJK font (Noto Sans CJK) installed. {INSTALL_HINT}", pytrace=False)
+    require_cjk_fonts(INSTALL_HINT)
 
 
 @pytest.fixture(scope="session")

@@ -150,13 +150,17 @@ def test_bulk_assign_without_a_selection(client, office, lead_department):
     assert "未交办任何建议：请先勾选要交办的建议。" in response.content.decode()
 
 
-def test_the_list_offers_bulk_assign_only_for_drafts(client, office, stages):
+def test_the_list_lets_the_office_tick_every_row_to_assign_drafts_or_print(client, office, stages):
+    """Every row can be ticked (the print buttons take any item); bulk assign takes only
+    drafts (test_bulk_assign_refuses_a_non_draft_and_assigns_nothing)."""
     draft = stages.draft()
     assigned = stages.assigned()
     client.force_login(office)
     page = client.get(reverse("suggestions:list")).content.decode()
     assert f'name="ids" value="{draft.pk}"' in page
-    assert f'name="ids" value="{assigned.pk}"' not in page
+    assert f'name="ids" value="{assigned.pk}"' in page
+    assert "批量交办所选的待交办建议" in page
+    assert "打印交办通知单（Word）" in page
 
 
 # ---------------------------------------------------------------------------------------
