@@ -4,6 +4,7 @@ Small helpers below fail loudly on a malformed value instead of guessing.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -198,6 +199,12 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+# An uploaded import file waits here between its preview and the confirmation: on storage
+# every application server mounts when there are several (beside MEDIA_ROOT, not in it,
+# so backups leave it out).
+IMPORT_PREVIEW_DIR = Path(
+    os.environ.get("IMPORT_PREVIEW_DIR") or Path(tempfile.gettempdir()) / "suggestion-imports"
+)
 # Reply letters are served only through a view that checks permission, so no MEDIA_URL
 # is routed anywhere.
 MEDIA_URL = "/media-not-served/"

@@ -7,6 +7,8 @@ LibreOffice: bench/README.md (printed documents)."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
+from pathlib import Path
 
 from django.template.loader import render_to_string
 
@@ -29,11 +31,20 @@ def _weasyprint():
     return weasyprint
 
 
+STYLESHEET = Path(__file__).with_name("print.css")
+
+
+@cache
+def _stylesheet_text() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
 def render_pdf(kind: str, documents: list[PrintedDocument], *, today: dt.date) -> bytes:
     weasyprint = _weasyprint()
     html = render_to_string("documents/print.html", {"documents": documents, "title": KINDS[kind]})
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"})
     moment = today.isoformat()
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+    css = weasyprint.CSS(string=_stylesheet_text(), url_fetcher=fetcher)
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(stylesheets=[css])
     document.metadata.created = document.metadata.modified = moment
     return document.write_pdf()

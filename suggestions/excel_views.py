@@ -8,11 +8,11 @@ import contextlib
 import io
 import re
 import secrets
-import tempfile
 import time
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
@@ -30,7 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "suggestion_import"
 # An uploaded file waits here, under a random name kept in the user's session, between the
 # preview and the confirmation; the confirmation reads and checks it again.
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "suggestion-imports"
+UPLOAD_DIR = Path(settings.IMPORT_PREVIEW_DIR)
 STALE_AFTER_SECONDS = 24 * 3600
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 PREVIEW_ROWS = 200
