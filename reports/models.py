@@ -36,3 +36,24 @@ class IssuedReport(models.Model):
     def resolved_and_replied(self) -> tuple[int, int]:
         counts = self.figures["counts"]
         return counts["resolved"], counts["replied"]
+
+
+class IssuedReportFile(models.Model):
+    """The files of an issued report exactly as they were issued: the Word draft, the
+    workbook and the JSON, rendered once at issue and served unchanged ever after."""
+
+    report = models.ForeignKey(
+        IssuedReport, verbose_name="已印发报告", on_delete=models.PROTECT, related_name="files"
+    )
+    fmt = models.CharField("格式", max_length=10)
+    content = models.BinaryField("文件内容")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已印发报告文件"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "fmt"], name="issued_file_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.report}（{self.fmt}）"

@@ -77,24 +77,28 @@ class Renderer:
     extension: str
     content_type: str
     binary: bool  # binary output needs a file; text can go to standard output
+    label: str = ""  # the download button: 下载Excel, 下载Word, 下载数据（JSON）
 
 
 RENDERERS: dict[str, Renderer] = {
     "json": Renderer(
         render=render_json,
         extension="json",
+        label="下载数据（JSON）",
         content_type="application/json; charset=utf-8",
         binary=False,
     ),
     "xlsx": Renderer(
         render=render_xlsx,
         extension="xlsx",
+        label="下载Excel",
         content_type=XLSX_CONTENT_TYPE,
         binary=True,
     ),
     "docx": Renderer(
         render=render_docx,
         extension="docx",
+        label="下载Word",
         content_type=DOCX_CONTENT_TYPE,
         binary=True,
     ),

@@ -11,8 +11,10 @@ from django.db import transaction
 from departments import roles
 from departments.models import User
 from reports.models import IssuedReport
+from reports.models import IssuedReportFile
 from reports.narrative import cn_date
 from reports.narrative import narrative_sections
+from reports.renderers import RENDERERS
 from reports.renderers import report_to_dict
 from reports.selectors import Scope
 from reports.selectors import issued_report_for
@@ -39,11 +41,13 @@ def report_issue(
         "resolved": report.outcomes.resolved.count,
         "replied": report.replied,
     }
+    # The sections, each a heading line and its paragraph; the first (总体情况) is the
+    # overall paragraph of the JSON's "narrative", so it is not written twice.
     text = "\n\n".join(f"{heading}\n{body}" for heading, body in narrative_sections(report))
     title = (
         f"{settings.ORGANISATION_NAME}{Kind(scope.kind).label}办理情况报告（截至{cn_date(as_of)}）"
     )
-    return IssuedReport.objects.create(
+    issued = IssuedReport.objects.create(
         title=title,
         year=scope.year,
         kind=scope.kind,
@@ -52,6 +56,11 @@ def report_issue(
         as_of=as_of,
         previous_as_of=previous_as_of,
         figures=figures,
-        narrative=figures["narrative"] + ("\n\n" + text if text else ""),
+        narrative=text,
         issued_by=actor,
     )
+    IssuedReportFile.objects.bulk_create(
+        IssuedReportFile(report=issued, fmt=fmt, content=renderer.render(report))
+        for fmt, renderer in RENDERERS.items()
+    )
+    return issued

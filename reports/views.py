@@ -26,6 +26,7 @@ from departments import roles
 from reports import charts
 from reports.forms import ReportScopeForm
 from reports.models import IssuedReport
+from reports.models import IssuedReportFile
 from reports.narrative import narrative_sections
 from reports.renderers import RENDERERS
 from reports.selectors import Scope
@@ -87,7 +88,7 @@ def report_page(request):
             "outcome_chart": _outcome_chart(report),
             "departments": _sorted_departments(report.departments, request.GET.get("sort", "")),
             "sort": request.GET.get("sort", ""),
-            "formats": list(RENDERERS),
+            "formats": [(fmt, r.label) for fmt, r in RENDERERS.items()],
             "issued": IssuedReport.objects.select_related("issued_by").order_by(
                 "-as_of", "-issued_at"
             )[:20],
@@ -112,9 +113,13 @@ def report_download(request, fmt: str):
         obj=f"统计报告（截至{report.as_of:%Y-%m-%d}，{fmt}）",
         detail=request.GET.urlencode()[:900],
     )
-    filename = f"代表建议办理情况-截至{report.as_of:%Y%m%d}.{renderer.extension}"
+    return _attachment(response, report.as_of, renderer.extension)
+
+
+def _attachment(response: HttpResponse, as_of: dt.date, extension: str, prefix: str = ""):
+    filename = f"{prefix}代表建议办理情况-截至{as_of:%Y%m%d}.{extension}"
     response["Content-Disposition"] = (
-        f'attachment; filename="report-{report.as_of:%Y%m%d}.{renderer.extension}"; '
+        f'attachment; filename="report-{as_of:%Y%m%d}.{extension}"; '
         f"filename*=UTF-8''{quote(filename)}"
     )
     return response
@@ -138,12 +143,40 @@ def report_issue_view(request):
     return redirect("reports:issued", pk=issued.pk)
 
 
+def _issued_sections(narrative: str) -> list[tuple[str, str]]:
+    """The stored text back into (heading, paragraph): blocks of a heading line and its
+    paragraph (a one-line block is a paragraph without heading)."""
+    sections = []
+    for block in narrative.split("\n\n"):
+        heading, _, body = block.partition("\n")
+        sections.append((heading, body) if body else ("", heading))
+    return sections
+
+
 def issued_detail(request, pk: int):
     _require_reader(request.user)
     issued = get_object_or_404(
         IssuedReport.objects.select_related("issued_by", "department"), pk=pk
     )
-    return render(request, "reports/issued_detail.html", {"issued": issued})
+    files = {f: RENDERERS[f].label for f in issued.files.values_list("fmt", flat=True)}
+    context = {
+        "issued": issued,
+        "sections": _issued_sections(issued.narrative),
+        "files": [(fmt, files[fmt]) for fmt in RENDERERS if fmt in files],
+    }
+    return render(request, "reports/issued_detail.html", context)
+
+
+def issued_download(request, pk: int, fmt: str):
+    """A file of an issued report as it was issued (never rendered again)."""
+    _require_reader(request.user)
+    stored = get_object_or_404(
+        IssuedReportFile.objects.select_related("report"), report_id=pk, fmt=fmt
+    )
+    renderer = RENDERERS[stored.fmt]
+    response = HttpResponse(bytes(stored.content), content_type=renderer.content_type)
+    audit.record(audit.Kind.EXPORT, request=request, obj=f"已印发报告：{stored.report}（{fmt}）")
+    return _attachment(response, stored.report.as_of, renderer.extension, prefix="已印发-")
 
 
 def dashboard(request):

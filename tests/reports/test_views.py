@@ -19,6 +19,20 @@ Q3 = {"quarter": "2023Q3", "kind": "suggestion"}
 REFERENCE_SENTENCE_START = "截至2023年9月30日，由区政府承办的176件代表建议中"
 
 
+def resolve_on_reply_date(item, supervisor) -> None:
+    """A re-check to 已经解决 dated the day of the reply: inside any period issued since."""
+    item.refresh_from_db()
+    services.follow_up_record(
+        suggestion=item,
+        actor=supervisor,
+        kind="recheck",
+        findings="已解决。",
+        new_outcome=Outcome.RESOLVED,
+        happened_on=item.first_replied_on,
+        when=at(item.first_replied_on),
+    )
+
+
 @pytest.mark.parametrize("url_name", ["reports:dashboard", "reports:report"])
 def test_handlers_and_anonymous_cannot_read_reports(client, lead_handler, url_name):
     url = reverse(url_name)
@@ -71,16 +85,7 @@ def test_office_issues_a_report_which_then_never_changes(client, journey, office
     assert issued.figures["suggestions"]["outcomes"]["planned"]["count"] == 1
     frozen = dict(issued.figures)
     # A re-check dated inside the issued period changes the computed figures…
-    item.refresh_from_db()
-    services.follow_up_record(
-        suggestion=item,
-        actor=supervisor,
-        kind="recheck",
-        findings="已解决。",
-        new_outcome=Outcome.RESOLVED,
-        happened_on=item.first_replied_on,
-        when=at(item.first_replied_on),
-    )
+    resolve_on_reply_date(item, supervisor)
     # …but not the issued report, and issuing it again is refused.
     issued.refresh_from_db()
     assert issued.figures == frozen
@@ -91,24 +96,61 @@ def test_office_issues_a_report_which_then_never_changes(client, journey, office
     assert "数据已冻结" in page.content.decode()
 
 
+def test_the_issued_page_offers_the_files_as_issued_and_says_each_thing_once(
+    client, journey, office, supervisor
+):
+    item = journey.to(Status.REPLIED)  # replied 2024-03-01, 计划解决: 0 of 1 resolved
+    params = {"as_of": "2024-03-31", "kind": "suggestion", "year": "2024"}
+    client.force_login(office)
+    client.post(reverse("reports:issue"), params)
+    issued = IssuedReport.objects.get()
+    frozen = {
+        fmt: client.get(reverse("reports:issued_download", args=[issued.pk, fmt])).content
+        for fmt in ("json", "xlsx", "docx")
+    }
+    assert json.loads(frozen["json"])["suggestions"]["outcomes"]["planned"]["count"] == 1
+    # A re-check dated inside the period changes a fresh report, never the issued files.
+    resolve_on_reply_date(item, supervisor)
+    fresh = client.get(reverse("reports:download", args=["json"]), params).content
+    assert json.loads(fresh)["suggestions"]["outcomes"]["planned"]["count"] == 0
+    client.force_login(supervisor)
+    for fmt, content in frozen.items():
+        response = client.get(reverse("reports:issued_download", args=[issued.pk, fmt]))
+        assert response.content == content
+        assert "filename*=UTF-8''%E5%B7%B2%E5%8D%B0%E5%8F%91-" in response["Content-Disposition"]
+    assert (
+        client.get(reverse("reports:issued_download", args=[issued.pk, "pdf"])).status_code == 404
+    )
+
+    page = client.get(reverse("reports:issued", args=[issued.pk])).content.decode()
+    for label in ("下载Word", "下载Excel", "下载数据（JSON）"):
+        assert label in page
+    overall = issued.narrative.split("\n\n")[0].split("\n", 1)[1]
+    assert page.count(overall[:30]) == 1
+    assert "<h2>总体情况</h2>" in page
+    assert '<td class="num">0.0%</td>' in page  # the resolution rate, with its sign
+
+
+def test_the_report_page_labels_its_downloads(client, journey, office):
+    journey.to(Status.REPLIED)
+    client.force_login(office)
+    page = client.get(
+        reverse("reports:report"), {"as_of": "2024-03-31", "kind": "suggestion", "year": "2024"}
+    )
+    text = page.content.decode()
+    assert "下载Excel" in text and "下载Word" in text and "下载数据（JSON）" in text
+    assert "下载 XLSX" not in text
+
+
 def test_later_report_compares_with_the_issued_previous_period(client, journey, office, supervisor):
     item = journey.to(Status.REPLIED)  # 计划解决 on 2024-03-01
     client.force_login(office)
     client.post(
         reverse("reports:issue"), {"as_of": "2024-03-31", "kind": "suggestion", "year": "2024"}
     )
-    item.refresh_from_db()
     # A late-recorded re-check back-dated into Q1 would change a recomputed Q1 rate (0 → 100),
     # but the comparison stays with what was issued (0.0).
-    services.follow_up_record(
-        suggestion=item,
-        actor=supervisor,
-        kind="recheck",
-        findings="已解决。",
-        new_outcome=Outcome.RESOLVED,
-        happened_on=item.first_replied_on,
-        when=at(item.first_replied_on),
-    )
+    resolve_on_reply_date(item, supervisor)
     response = client.get(
         reverse("reports:report"), {"as_of": "2024-06-30", "kind": "suggestion", "year": "2024"}
     )
