@@ -31,6 +31,15 @@ OFFICE_PAGE_SIZE = 50
 PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 
+def _paged(request, template: str, form, rows, size: int):
+    """A list page: the filter form, one page of rows, the query for the page links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    page = Paginator(rows, size).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page, "query": query.urlencode()}
+    return render(request, template, context)
+
+
 # ---------------------------------------------------------------------------------------
 # The public pages
 
@@ -40,16 +49,8 @@ PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{16,32}")
 @rate_limited
 def public_list(request):
     form = PublicSearchForm(request.GET)
-    page = Paginator(selectors.published_list(**form.filters()), PUBLIC_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "public/public_list.html",
-        {"form": form, "page_obj": page, "query": query.urlencode()},
-    )
+    rows = selectors.published_list(**form.filters())
+    return _paged(request, "public/public_list.html", form, rows, PUBLIC_PAGE_SIZE)
 
 
 @login_not_required
@@ -79,14 +80,7 @@ def office_list(request):
     rows = selectors.disclosure_rows(
         request.user, year=data.get("year"), state=data.get("state", "")
     )
-    page = Paginator(rows, OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "public/disclosure_list.html",
-        {"form": form, "page_obj": page, "query": query.urlencode()},
-    )
+    return _paged(request, "public/disclosure_list.html", form, rows, OFFICE_PAGE_SIZE)
 
 
 @require_POST
