@@ -59,9 +59,19 @@ def public_list(request):
 def public_detail(request, public_id: str):
     disclosure = selectors.published_get(public_id) if PUBLIC_ID.fullmatch(public_id) else None
     if disclosure is None:
-        # Its own page: the site's 404 carries the staff pages' CSRF header.
-        return render(request, "public/404.html", status=404)
+        return _not_found(request)
     return render(request, "public/public_detail.html", {"disclosure": disclosure})
+
+
+def _not_found(request):
+    # Its own page: the site's 404 carries the staff pages' CSRF header and navigation.
+    return render(request, "public/404.html", status=404)
+
+
+@login_not_required
+@rate_limited
+def public_not_found(request, rest: str):
+    return _not_found(request)
 
 
 # ---------------------------------------------------------------------------------------

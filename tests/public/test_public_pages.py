@@ -71,11 +71,21 @@ def test_only_published_replies_are_listed_and_shown(client, replies):
 
 
 @pytest.mark.parametrize(
-    "path", ["/public/x/", "/public/AAAAAAAAAAAAAAAAAAAAAA/", "/public/" + "a" * 200 + "/"]
+    "path",
+    [
+        "/public/x/",
+        "/public/AAAAAAAAAAAAAAAAAAAAAA/",
+        "/public/" + "a" * 200 + "/",
+        "/public/a/b/",
+        "/public/a/b",
+    ],
 )
 def test_unknown_addresses_are_404(client, replies, path):
     replies.published()
-    assert client.get(path).status_code == 404
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "未找到该公开答复" in response.content.decode()
+    assert "X-CSRFToken" not in response.content.decode()
 
 
 def test_the_item_code_or_pk_does_not_open_a_reply(client, replies):
