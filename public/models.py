@@ -36,6 +36,10 @@ class Disclosure(models.Model):
     decision = models.CharField("公开属性", max_length=12, choices=Decision.choices)
     reason = models.CharField("不公开理由", max_length=20, choices=Reason.choices, blank=True)
     note = models.TextField("说明", blank=True)
+    # The reply text as the public reads it, personal data masked (public.masking), written
+    # with each decision (a reply is never edited): the public search looks here, so a
+    # masked phone number or e-mail cannot be found by searching for part of it.
+    public_text = models.TextField("公开文本", blank=True, editable=False)
     public_id = models.CharField(
         "公开页地址", max_length=32, unique=True, default=new_public_id, editable=False
     )

@@ -33,7 +33,7 @@ def published_list(
     words: list[str] | None = None,
 ) -> QuerySet[Disclosure]:
     """The public list, newest reply first; several words must all occur (in the title or
-    the reply text)."""
+    the masked reply text)."""
     qs = published_replies()
     if year:
         qs = qs.filter(reply__suggestion__year=year)
@@ -42,7 +42,7 @@ def published_list(
     if outcome:
         qs = qs.filter(reply__outcome=outcome)
     for word in words or []:
-        qs = qs.filter(Q(reply__suggestion__title__icontains=word) | Q(reply__text__icontains=word))
+        qs = qs.filter(Q(reply__suggestion__title__icontains=word) | Q(public_text__icontains=word))
     return qs.order_by("-reply__replied_on", "-id")
 
 

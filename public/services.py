@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from departments import roles
 from departments.models import User
+from public.masking import mask
 from public.models import Disclosure
 from suggestions.bounds import check_text
 from suggestions.models import Reply
@@ -79,6 +80,7 @@ def disclosure_decide(
     disclosure.decision = decision
     disclosure.reason = reason if decision == Decision.NOT_PUBLIC else ""
     disclosure.note = note.strip()
+    disclosure.public_text = mask(reply.text)
     disclosure.decided_by = actor
     disclosure.decided_at = now
     if decision == Decision.PUBLIC and disclosure.first_published_at is None:

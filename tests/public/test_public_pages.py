@@ -194,6 +194,16 @@ def test_no_personal_data_on_any_public_page(client, replies, settings):
     assert scan(throttled.content.decode()) == {}
 
 
+@pytest.mark.parametrize("word", ["zhang", "example", "1391234", "581234", "19800101"])
+def test_masked_data_cannot_be_found_by_searching_for_part_of_it(client, replies, word):
+    replies.published(text=SEEDED_TEXT)
+    response = client.get(LIST, {"q": word})
+    assert response.status_code == 200
+    assert titles(response) == []
+    # While a word of the text that is shown finds it.
+    assert len(titles(client.get(LIST, {"q": "张科长 已经解决"}))) == 1
+
+
 def test_the_scan_itself_finds_what_is_seeded():
     """The scan would catch the seeded data if the masking failed."""
     found = scan(SEEDED_TEXT)

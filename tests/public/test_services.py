@@ -103,3 +103,13 @@ def test_bulk_publish_is_all_or_nothing(replies, office):
     assert not Disclosure.objects.exists()
     done = services.disclosure_bulk_publish(replies=[good, replies.make()], actor=office)
     assert [d.is_public for d in done] == [True, True]
+
+
+def test_the_searchable_text_is_masked(replies):
+    from tests.public.conftest import EMAIL
+    from tests.public.conftest import MOBILE
+    from tests.public.conftest import SEEDED_TEXT
+
+    d = replies.published(text=SEEDED_TEXT)
+    assert MOBILE not in d.public_text and EMAIL not in d.public_text
+    assert "［电话已隐去］" in d.public_text and "问题已经解决" in d.public_text
