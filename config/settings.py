@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "reports",
     "documents",
     "notices",
+    "public",
     "django_tasks",
     "django_tasks_db",
     # After the apps above: its post_migrate grants the 系统管理员 permissions on them.
@@ -183,6 +184,11 @@ CACHES = {
         "LOCATION": "shared_cache",
     },
 }
+
+# The public pages (/public/, DESIGN §10): requests per client address per window, counted
+# in the "shared" cache (public.throttle).
+PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 120)
+PUBLIC_RATE_WINDOW_SECONDS = env_int("PUBLIC_RATE_WINDOW_SECONDS", 60)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "suggestions:home"

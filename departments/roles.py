@@ -100,6 +100,11 @@ def may_print_documents(user) -> bool:
     return sees_everything(user) or is_handler(user)
 
 
+def may_publish(user) -> bool:
+    """办理结果公开: the office marks replies 公开 or 不公开 (DESIGN §10)."""
+    return is_office(user)
+
+
 def may_manage_security(user) -> bool:
     """安全管理员: role membership, lockouts, second-factor and password resets (the
     break-glass superuser too, audited)."""
@@ -185,6 +190,7 @@ class _TemplateAnswers:
         "read_reports": may_read_reports,
         "issue_reports": may_issue_reports,
         "administer": may_edit_reference_data,
+        "publish": may_publish,
         "manage_security": may_manage_security,
         "read_audit": may_read_audit,
         "print_documents": may_print_documents,

@@ -34,6 +34,9 @@ ALWAYS_OPEN = (
     "/accounts/login/",
     "/accounts/logout/",
     "/accounts/keepalive/",
+    # 办理结果公开 (DESIGN §10): the public reads it without login, so a half-finished
+    # login (second factor, password change) does not stand in the way either.
+    "/public/",
 )
 BEFORE_SECOND_FACTOR = (*ALWAYS_OPEN, "/accounts/otp/")
 BEFORE_PASSWORD_CHANGE = (*ALWAYS_OPEN, "/accounts/password/")

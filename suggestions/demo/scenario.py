@@ -27,6 +27,7 @@ from suggestions.demo.build import recheck
 from suggestions.demo.build import register
 from suggestions.demo.build import reply
 from suggestions.demo.build import working_dates
+from suggestions.demo.disclosure import publish_replies
 from suggestions.models import FollowUp
 from suggestions.models import Kind
 from suggestions.models import Outcome
@@ -398,6 +399,7 @@ def load_demo(*, today: dt.date) -> bool:
         return False
     build_suggestions(demo)
     build_community_opinions(demo)
+    publish_replies(demo)
     build_live_items(demo, today)
     build_demo_notices(today=today, history_year=YEAR)
     return True
