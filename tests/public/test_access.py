@@ -17,11 +17,17 @@ LIST = reverse("public:list")
 OFFICE_LIST = reverse("public:office_list")
 BULK = reverse("public:office_bulk_publish")
 # Pages that open without a login, besides /public/ (the login page, the language switch,
-# the calendar feed read by calendar apps with its own secret token).
+# the calendar feed read by calendar apps with its own secret token, the health check).
 # session, user, the user's role groups, the count, the bell's unread count, the page's
 # replies with their item, department and decision.
 OFFICE_LIST_QUERIES = 6
-OPEN = {"/accounts/login/", "/i18n/setlang/", "/calendar/x.ics", "/accounts/keepalive/"}
+OPEN = {
+    "/accounts/login/",
+    "/i18n/setlang/",
+    "/calendar/x.ics",
+    "/accounts/keepalive/",
+    "/healthz",
+}
 
 
 def decide_url(reply) -> str:
