@@ -118,6 +118,7 @@ TEMPLATES = [
                 "config.context_processors.organisation",
                 "departments.roles.template_roles",
                 "notices.context_processors.unread_notifications",
+                "suggestions.context_processors.todo",
             ],
         },
     },

@@ -205,7 +205,7 @@ ACTIONS: dict[str, Action] = {
             "close",
             "办结",
             forms.CloseForm,
-            _calls(services.suggestion_close, "note"),
+            _calls(services.suggestion_close, "reason", "note"),
             "已办结。",
         ),
         Action(

@@ -29,6 +29,52 @@ from suggestions.selectors import filter_due_soon
 from suggestions.selectors import filter_on_track
 from suggestions.selectors import filter_overdue
 
+MAX_SEARCH_WORDS = 8
+
+
+def _code_condition(word: str) -> Q | None:
+    """ "2023建012" (建 = 代表建议, 社 = 社区意见建议) or a bare number names an item."""
+    code = re.fullmatch(r"(20\d{2})?\s*([建社])?\s*0*(\d{1,9})", word)
+    if not code:
+        return None
+    year, prefix, number = code.groups()
+    by_code = Q(number=int(number))
+    if year:
+        by_code &= Q(year=int(year))
+    if prefix:
+        by_code &= Q(kind=Kind.SUGGESTION if prefix == "建" else Kind.COMMUNITY_OPINION)
+    return by_code
+
+
+def _word_condition(word: str) -> Q:
+    """One word matches the number, title, content, the lead or a co-signing deputy, or a
+    department holding an active assignment. The related rows are EXISTS subqueries, so
+    an item is never repeated and no DISTINCT is needed."""
+    cosigner = Suggestion.co_signers.through.objects.filter(
+        suggestion_id=OuterRef("pk"), deputy__name__icontains=word
+    )
+    department = Assignment.objects.filter(suggestion_id=OuterRef("pk"), is_active=True).filter(
+        Q(department__name__icontains=word) | Q(department__short_name__icontains=word)
+    )
+    condition = (
+        Q(title__icontains=word)
+        | Q(content__icontains=word)
+        | Q(lead_deputy__name__icontains=word)
+        | Exists(cosigner)
+        | Exists(department)
+    )
+    by_code = _code_condition(word)
+    return condition | by_code if by_code is not None else condition
+
+
+def search_text(queryset, value: str):
+    """关键词: the words (split on spaces) must each match one of the searched fields."""
+    words = (value or "").replace("\u3000", " ").split()[:MAX_SEARCH_WORDS]
+    for word in words:
+        queryset = queryset.filter(_word_condition(word))
+    return queryset
+
+
 DEADLINE_CHOICES = [
     (DeadlineState.ON_TRACK, "正常"),
     (DeadlineState.DUE_SOON, "临期"),  # with its working days when the page passes the window
@@ -73,7 +119,16 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 
 class SuggestionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="关键词", method="filter_text")
+    q = django_filters.CharFilter(
+        label="关键词",
+        method="filter_text",
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "编号、标题、内容、代表、单位",
+                "title": "多个词用空格分隔，须同时满足",
+            }
+        ),
+    )
     year = django_filters.NumberFilter(label="年度")
     kind = django_filters.ChoiceFilter(label="类别", choices=Kind.choices)
     source = django_filters.ChoiceFilter(label="提出时间", choices=Source.choices)
@@ -139,21 +194,7 @@ class SuggestionFilter(django_filters.FilterSet):
                     field.choices = [("", "（全部）"), *choices[1:]]
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q(title__icontains=value) | Q(content__icontains=value)
-        # "2023建012" (建 = 代表建议, 社 = 社区意见建议) or a bare number finds the item.
-        code = re.fullmatch(r"(20\d{2})?\s*([建社])?\s*0*(\d+)", value)
-        if code:
-            year, prefix, number = code.groups()
-            by_code = Q(number=int(number))
-            if year:
-                by_code &= Q(year=int(year))
-            if prefix:
-                by_code &= Q(kind=Kind.SUGGESTION if prefix == "建" else Kind.COMMUNITY_OPINION)
-            condition |= by_code
-        return queryset.filter(condition)
+        return search_text(queryset, value)
 
     def filter_noop(self, queryset, name, value):
         # Read together with `department` in filter_department.

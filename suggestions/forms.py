@@ -13,6 +13,7 @@ from django.utils import timezone
 from departments.models import CongressSession
 from departments.models import Department
 from departments.models import Deputy
+from suggestions.models import CloseReason
 from suggestions.models import FollowUp
 from suggestions.models import Kind
 from suggestions.models import Outcome
@@ -255,6 +256,24 @@ class ReplyForm(VersionedForm):
     )
     contact_person = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    # Set when the form comes back after an error with a letter chosen: browsers do not
+    # keep a chosen file, so the letter must be chosen again before the reply is saved.
+    letter_chosen = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("letter_chosen")
+            and not cleaned.get("letter")
+            and "letter" not in self.errors
+        ):
+            self.add_error("letter", LETTER_AGAIN)
+        return cleaned
+
+
+LETTER_AGAIN = (
+    "您上次选择的答复函没有保存（页面有错误时浏览器不保留已选择的文件），请重新选择答复函。"
+)
 
 
 class FeedbackForm(VersionedForm):
@@ -313,7 +332,15 @@ class KeySupervisionForm(VersionedForm):
 
 
 class CloseForm(VersionedForm):
-    note = forms.CharField(label="办结说明", widget=TEXTAREA, required=False)
+    reason = forms.ChoiceField(
+        label="未经代表评价办结的原因",
+        choices=CloseReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "代表尚未评价，请选择办结原因。"},
+    )
+    note = forms.CharField(
+        label="办结说明", widget=TEXTAREA, required=False, help_text="原因为“其他”时必填"
+    )
 
 
 class VoidForm(VersionedForm):

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case
 from django.db.models import CharField
+from django.db.models import DateField
 from django.db.models import Exists
+from django.db.models import F
 from django.db.models import OuterRef
 from django.db.models import Prefetch
 from django.db.models import Q
 from django.db.models import QuerySet
+from django.db.models import Subquery
 from django.db.models import Value
 from django.db.models import When
 from django.utils import timezone
@@ -188,85 +192,166 @@ def suggestion_get(user: User, pk: int) -> Suggestion | None:
     )
 
 
+def _handler_owing(user: User, rows: QuerySet) -> tuple[QuerySet, Q, Q, Q]:
+    """The handler's rows annotated with `owed_on`, the date its department owes: the reply
+    due date for the lead, the co-opinion due date for a co department that has not given
+    it. Returns the rows and the conditions (leading, opinion owed, what it owes at all)."""
+    mine = Assignment.objects.filter(
+        suggestion=OuterRef("pk"), department_id=user.department_id, is_active=True
+    )
+    leading = Exists(mine.filter(role=Assignment.Role.LEAD))
+    owes_opinion = Exists(mine.filter(role=Assignment.Role.CO, opinion="")) & Q(
+        status__in=[Status.ASSIGNED, Status.IN_PROGRESS]
+    )
+    rows = rows.annotate(
+        owed_on=Case(
+            When(leading, then=F("due_on")),
+            default=Subquery(mine.filter(role=Assignment.Role.CO).values("opinion_due_on")[:1]),
+            output_field=DateField(),
+        )
+    )
+    owing = (leading & Q(status__in=OPEN_STATUSES)) | owes_opinion
+    return rows, Q(leading), owes_opinion, owing
+
+
+def _handler_sections(user: User, rows: QuerySet, today: dt.date) -> list[tuple[str, str, Any]]:
+    soon = due_soon(today)
+    rows, leading, owes_opinion, owing = _handler_owing(user, rows)
+    mine = Assignment.objects.filter(
+        suggestion=OuterRef("pk"), department_id=user.department_id, is_active=True
+    )
+    rows = rows.order_by(F("owed_on").asc(nulls_last=True), "year", "number")
+    lead_rows = rows.filter(leading)
+    return [
+        ("overdue", "已超期", rows.filter(owing, owed_on__lt=today)),
+        ("due_soon", soon.label, rows.filter(owing, owed_on__gte=today, owed_on__lte=soon.limit)),
+        (
+            "acknowledge",
+            "待签收",
+            rows.filter(Exists(mine.filter(acknowledged_at__isnull=True))).filter(
+                status__in=[Status.ASSIGNED, Status.IN_PROGRESS]
+            ),
+        ),
+        ("co_opinion", "待提交会办意见", rows.filter(owes_opinion)),
+        ("rework", "重新办理", lead_rows.filter(status=Status.REWORK)),
+        ("in_progress", "办理中", lead_rows.filter(status=Status.IN_PROGRESS)),
+        (
+            "follow_up",
+            "正在解决、计划解决，待跟踪落实",
+            lead_rows.filter(
+                outcome__in=FOLLOW_UP_OUTCOMES, status__in=[Status.REPLIED, Status.CLOSED]
+            ).order_by("first_replied_on"),
+        ),
+    ]
+
+
+def _office_sections(rows: QuerySet, today: dt.date) -> list[tuple[str, str, Any]]:
+    soon = due_soon(today)
+    rows = rows.annotate(owed_on=F("due_on"))
+    pending = {"assignment__suggestion": OuterRef("pk"), "status": RequestStatus.PENDING}
+    return [
+        ("overdue", "已超期", filter_overdue(rows, today)),
+        ("due_soon", soon.label, filter_due_soon(rows, today, soon)),
+        (
+            "return_requests",
+            "待审批的退办申请",
+            rows.filter(Exists(ReturnRequest.objects.filter(**pending))),
+        ),
+        (
+            "extension_requests",
+            "待审批的延期申请",
+            rows.filter(Exists(ExtensionRequest.objects.filter(**pending))),
+        ),
+        ("draft", "待交办", rows.filter(status=Status.DRAFT).order_by("received_on", "number")),
+        (
+            "feedback",
+            "已答复，待登记代表意见",
+            rows.filter(status=Status.REPLIED).order_by("first_replied_on"),
+        ),
+    ]
+
+
+def _supervisor_sections(rows: QuerySet, today: dt.date) -> list[tuple[str, str, Any]]:
+    rows = rows.annotate(owed_on=F("due_on"))
+    return [
+        ("overdue", "已超期", filter_overdue(rows, today)),
+        (
+            "key_supervision",
+            "重点督办",
+            rows.filter(key_supervision=True).exclude(status__in=ENDED_STATUSES),
+        ),
+        (
+            "follow_up",
+            "正在解决、计划解决，待跟踪复查",
+            rows.filter(
+                outcome__in=FOLLOW_UP_OUTCOMES, status__in=[Status.REPLIED, Status.CLOSED]
+            ).order_by("first_replied_on"),
+        ),
+    ]
+
+
+SECTION_LIMIT = 200
+
+
 def workspace_sections(user: User, *, today: dt.date | None = None) -> list[tuple[str, str, list]]:
-    """我的待办: (key, heading, items) for the user's role, each ordered by due date.
+    """我的待办: (key, heading, items) for the user's role, most urgent first (overdue, due
+    soon, then what waits for the user). Each item appears once, in its most urgent
+    section; `item.also` names the later sections it belongs to as well, and
+    `item.owed_on` is the date the viewer owes (a co department's opinion date, the
+    lead's reply date).
 
     One query per section, whatever the number of items.
     """
     today = today or timezone.localdate()
     rows = suggestion_list(user, today=today).order_by("due_on", "year", "number")
-    sections: list[tuple[str, str, QuerySet]] = []
-    if roles.is_handler(user) or roles.is_office(user):
-        soon = due_soon(today)
+    if roles.is_handler(user):
+        sections = _handler_sections(user, rows, today)
+    elif roles.is_office(user):
+        sections = _office_sections(rows, today)
+    elif roles.is_supervisor(user):
+        sections = _supervisor_sections(rows, today)
+    else:
+        return []
+    first: dict[int, Suggestion] = {}
+    result = []
+    for key, heading, qs in sections:
+        items = []
+        for item in qs[:SECTION_LIMIT]:
+            if item.pk in first:
+                first[item.pk].also.append(heading)
+                continue
+            item.also = []
+            first[item.pk] = item
+            items.append(item)
+        result.append((key, heading, items))
+    return result
+
+
+def todo_count(user: User, *, today: dt.date | None = None) -> int:
+    """The navigation's count: the items that wait for the user's action, and the overdue
+    ones it watches, in one COUNT query (the due-soon reminders need the deadline policy
+    and are left to the page)."""
+    today = today or timezone.localdate()
+    rows = suggestions_visible_to(user)
     if roles.is_handler(user):
         mine = Assignment.objects.filter(
             suggestion=OuterRef("pk"), department_id=user.department_id, is_active=True
         )
-        leading = rows.filter(Exists(mine.filter(role=Assignment.Role.LEAD)))
-        sections = [
-            (
-                "acknowledge",
-                "待签收",
-                rows.filter(Exists(mine.filter(acknowledged_at__isnull=True))).filter(
-                    status__in=[Status.ASSIGNED, Status.IN_PROGRESS]
-                ),
-            ),
-            (
-                "co_opinion",
-                "待提交会办意见",
-                rows.filter(
-                    Exists(mine.filter(role=Assignment.Role.CO, opinion="")),
-                    status__in=[Status.ASSIGNED, Status.IN_PROGRESS],
-                ),
-            ),
-            ("overdue", "已超期", filter_overdue(leading, today)),
-            ("due_soon", soon.label, filter_due_soon(leading, today, soon)),
-            ("rework", "重新办理", leading.filter(status=Status.REWORK)),
-            ("in_progress", "办理中", leading.filter(status=Status.IN_PROGRESS)),
-            (
-                "follow_up",
-                "正在解决、计划解决，待跟踪落实",
-                leading.filter(
-                    outcome__in=FOLLOW_UP_OUTCOMES, status__in=[Status.REPLIED, Status.CLOSED]
-                ).order_by("first_replied_on"),
-            ),
-        ]
-    elif roles.is_office(user):
-        pending = {"assignment__suggestion": OuterRef("pk"), "status": RequestStatus.PENDING}
-        sections = [
-            ("draft", "待交办", rows.filter(status=Status.DRAFT).order_by("received_on", "number")),
-            (
-                "return_requests",
-                "待审批的退办申请",
-                rows.filter(Exists(ReturnRequest.objects.filter(**pending))),
-            ),
-            (
-                "extension_requests",
-                "待审批的延期申请",
-                rows.filter(Exists(ExtensionRequest.objects.filter(**pending))),
-            ),
-            (
-                "feedback",
-                "已答复，待登记代表意见",
-                rows.filter(status=Status.REPLIED).order_by("first_replied_on"),
-            ),
-            ("overdue", "已超期", filter_overdue(rows, today)),
-            ("due_soon", soon.label, filter_due_soon(rows, today, soon)),
-        ]
-    elif roles.is_supervisor(user):
-        sections = [
-            ("overdue", "已超期", filter_overdue(rows, today)),
-            (
-                "key_supervision",
-                "重点督办",
-                rows.filter(key_supervision=True).exclude(status__in=ENDED_STATUSES),
-            ),
-            (
-                "follow_up",
-                "正在解决、计划解决，待跟踪复查",
-                rows.filter(
-                    outcome__in=FOLLOW_UP_OUTCOMES, status__in=[Status.REPLIED, Status.CLOSED]
-                ).order_by("first_replied_on"),
-            ),
-        ]
-    return [(key, title, list(qs[:200])) for key, title, qs in sections]
+        waiting = Exists(mine.filter(acknowledged_at__isnull=True)) & Q(
+            status__in=[Status.ASSIGNED, Status.IN_PROGRESS]
+        )
+        return rows.filter(waiting | _handler_owing(user, rows)[3]).count()
+    pending = {"assignment__suggestion": OuterRef("pk"), "status": RequestStatus.PENDING}
+    overdue = Q(status__in=OPEN_STATUSES, due_on__lt=today)
+    if roles.is_office(user):
+        condition = (
+            overdue
+            | Q(status__in=[Status.DRAFT, Status.REPLIED])
+            | Exists(ReturnRequest.objects.filter(**pending))
+            | Exists(ExtensionRequest.objects.filter(**pending))
+        )
+        return rows.filter(condition).count()
+    if roles.is_supervisor(user):
+        key = Q(key_supervision=True) & ~Q(status__in=ENDED_STATUSES)
+        return rows.filter(overdue | key).count()
+    return 0

@@ -316,6 +316,32 @@ def _after_conflict(action: Action, form, suggestion: Suggestion, user) -> dict[
     return merged
 
 
+def _ask_for_the_letter_again(form) -> None:
+    """The form comes back with an error and the browser drops the chosen file: say so on
+    the letter field, and refuse the next submission unless a letter is chosen again."""
+    form.data = form.data.copy()
+    form.data["letter_chosen"] = "true"
+    if "letter" not in form.errors:
+        form.add_error("letter", forms.LETTER_AGAIN)
+
+
+def _what_is_decided(action: Action, suggestion: Suggestion, state) -> dict[str, Any]:
+    """What the form decides on, shown above it: the pending request with its reason and
+    dates, or, for a reply, the suggestion's text and the co departments' opinions."""
+    lead = next((a for a in state.assignments if a.role == "lead"), None)
+    if action.name == "extension_decide" and state.pending_extensions:
+        return {"extension": state.pending_extensions[0], "lead": lead}
+    if action.name == "return_decide" and state.pending_returns:
+        return {"return_request": state.pending_returns[0], "lead": lead}
+    if action.name in ("reply", "co_opinion"):
+        co = [a for a in suggestion.assignments.all() if a.is_active and a.role == "co"]
+        return {"show_content": True, "co_opinions": co if action.name == "reply" else []}
+    if action.name in ("close", "feedback"):
+        replies = list(suggestion.replies.all())
+        return {"last_reply": replies[-1] if replies else None}
+    return {}
+
+
 def action_view(request, pk, name):
     action = ACTIONS.get(name)
     if action is None:
@@ -348,12 +374,16 @@ def action_view(request, pk, name):
                 if action.multipart and request.FILES:
                     conflict += "浏览器不会保留已选择的文件，请重新选择答复函。"
                 initial = _after_conflict(action, form, suggestion, request.user)
+                if action.multipart and request.FILES.get("letter"):
+                    initial["letter_chosen"] = True
                 form = action.form(initial=initial, **kwargs)
             except ValidationError as refusal:
                 _add_refusal(form, refusal, action.date_field)
             else:
                 messages.success(request, action.success)
                 return redirect(suggestion)
+        if action.multipart and request.FILES.get("letter") and form.is_bound:
+            _ask_for_the_letter_again(form)
     else:
         form = action.form(initial=_initial(action, suggestion, request.user), **kwargs)
     context = {
@@ -362,6 +392,7 @@ def action_view(request, pk, name):
         "form": form,
         "state": state,
         "conflict": conflict,
+        "decided": _what_is_decided(action, suggestion, state),
     }
     return render(request, "suggestions/action_form.html", context)
 

@@ -11,6 +11,7 @@ from departments.models import Department
 from departments.models import Deputy
 from suggestions import forms
 from suggestions.models import Assignment
+from suggestions.models import CloseReason
 from suggestions.models import Event
 from suggestions.models import Feedback
 from suggestions.models import FollowUp
@@ -118,6 +119,7 @@ class EventSerializer(serializers.ModelSerializer):
             "from_status",
             "to_status",
             "note",
+            "close_reason",
         ]
 
 
@@ -336,6 +338,7 @@ class KeySupervisionSerializer(VersionSerializer):
 
 
 class CloseSerializer(VersionSerializer):
+    reason = serializers.ChoiceField(choices=CloseReason.choices)
     note = serializers.CharField(allow_blank=True, required=False, default="")
 
 

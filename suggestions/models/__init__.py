@@ -27,6 +27,7 @@ from suggestions.models.items import Status
 from suggestions.models.items import Suggestion
 from suggestions.models.items import Topic
 from suggestions.models.items import suggestion_code
+from suggestions.models.records import CloseReason
 from suggestions.models.records import Event
 from suggestions.models.records import ExportLog
 from suggestions.models.records import Feedback
@@ -35,6 +36,7 @@ from suggestions.models.records import OutcomeChange
 from suggestions.models.records import Reply
 
 __all__ = [
+    "CloseReason",
     "ENDED_STATUSES",
     "FOLLOW_UP_OUTCOMES",
     "OPEN_STATUSES",

@@ -161,6 +161,11 @@ class Feedback(models.Model):
         return self.get_satisfaction_display()
 
 
+class CloseReason(models.TextChoices):
+    NO_FEEDBACK = "no_feedback", "代表未反馈"
+    OTHER = "other", "其他"
+
+
 class Event(models.Model):
     """The item's timeline: one row per transition, written by the service that made it."""
 
@@ -195,6 +200,10 @@ class Event(models.Model):
     from_status = models.CharField("原状态", max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=20, choices=Status.choices, blank=True)
     note = models.TextField("说明", blank=True)
+    # 办结 without the deputy's rating says why (DESIGN §4): kept on the close event.
+    close_reason = models.CharField(
+        "未评价办结原因", max_length=20, choices=CloseReason.choices, blank=True
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "办理记录"

@@ -166,6 +166,7 @@ def _save(
     from_status: str = "",
     note: str = "",
     department: Department | None = None,
+    close_reason: str = "",
 ) -> Suggestion:
     """Save the item with a new version and write its timeline event."""
     suggestion.version += 1
@@ -180,6 +181,7 @@ def _save(
         from_status=from_status,
         to_status=suggestion.status if from_status and from_status != suggestion.status else "",
         note=note,
+        close_reason=close_reason,
     )
     return suggestion
 

@@ -10,6 +10,7 @@ from departments.models import User
 from notices import services as notices
 from suggestions.bounds import check_text
 from suggestions.deadlines import add_months
+from suggestions.models import CloseReason
 from suggestions.models import DeadlinePolicy
 from suggestions.models import Event
 from suggestions.models import Feedback
@@ -90,13 +91,19 @@ def suggestion_close(
     *,
     suggestion: Suggestion,
     actor: User,
+    reason: str,
     note: str = "",
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> Suggestion:
-    """办结 without a rating (e.g. the deputy did not answer); the rating closes otherwise."""
+    """办结 without a rating, for a reason: the deputy did not answer (代表未反馈) or another,
+    written out in the note (其他); the rating closes otherwise."""
     check_text(note=note)
     s, _ = _begin(suggestion, expected_version, when, _check_close, actor)
+    if reason not in CloseReason.values:
+        _refuse("未经代表评价办结，须选择原因：代表未反馈或其他。", code="reason")
+    if reason == CloseReason.OTHER and not note.strip():
+        _refuse("原因为“其他”时，请在办结说明中写明原因。", code="note")
     s.status = Status.CLOSED
     return _save(
         s,
@@ -106,4 +113,5 @@ def suggestion_close(
         fields=["status"],
         from_status=Status.REPLIED,
         note=note.strip() or "办结。",
+        close_reason=reason,
     )

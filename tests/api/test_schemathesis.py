@@ -128,7 +128,7 @@ def items(stages, office, supervisor):
         satisfaction="unsatisfied",
         comment="希望加快进度。",
     )
-    services.suggestion_close(suggestion=made["closed"], actor=office)
+    services.suggestion_close(suggestion=made["closed"], actor=office, reason="no_feedback")
     return made
 
 

@@ -173,8 +173,9 @@ def test_dashboard_query_count_does_not_grow(client, supervisor, journey, items)
     # grouped pass for totals, departments and the previous quarter; upgrades; spot
     # checks; 不满意 items and their follow-ups; overdue; community counts, departments and
     # deputy levels), replies per month, key-supervision items, the bell's unread count
-    # (notices.context_processors).
-    assert len(ctx.captured_queries) == 17, [q["sql"][:80] for q in ctx.captured_queries]
+    # (notices.context_processors), 我的待办's count in the navigation
+    # (suggestions.context_processors).
+    assert len(ctx.captured_queries) == 18, [q["sql"][:80] for q in ctx.captured_queries]
 
 
 def test_dashboard_department_table_sorts(client, demo, supervisor):

@@ -60,5 +60,6 @@ def test_home_query_count_does_not_grow(client, office, items):
     assert response.status_code == 200
     # 1 session, 2 user, 3 user's groups (role), 4 years, 5 by status, 6 by outcome,
     # 7 by kind, 8 overdue count, 9 deadline policy, 10 calendar slice, 11 due-soon count,
-    # 12 the bell's unread count (notices.context_processors).
-    assert len(ctx.captured_queries) == 12, [q["sql"] for q in ctx.captured_queries]
+    # 12 the bell's unread count (notices.context_processors), 13 我的待办's count in the
+    # navigation (suggestions.context_processors).
+    assert len(ctx.captured_queries) == 13, [q["sql"] for q in ctx.captured_queries]

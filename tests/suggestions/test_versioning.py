@@ -295,7 +295,9 @@ def test_a_refused_transition_leaves_no_event_and_no_history(journey, supervisor
     s = journey.to(Status.REPLIED)
     events, history, version = s.events.count(), s.history.count(), s.version
     with pytest.raises(ValidationError):
-        services.suggestion_close(suggestion=s, actor=supervisor, when=at(LATER))
+        services.suggestion_close(
+            suggestion=s, actor=supervisor, reason="no_feedback", when=at(LATER)
+        )
     s.refresh_from_db()
     assert (s.events.count(), s.history.count(), s.version, s.status) == (
         events,

@@ -135,6 +135,12 @@ class Builder:
         """区房管局 is the co department here."""
         return self.assigned(lead=self.co_dep, co=[self.lead_dep])
 
+    def as_co_signed(self) -> Suggestion:
+        """区房管局 is the co department, has signed and owes its opinion."""
+        s = self.as_co()
+        services.assignment_acknowledge(suggestion=s, actor=self.lead_handler)
+        return Suggestion.objects.get(pk=s.pk)
+
     KINDS = (
         "draft",
         "assigned",
@@ -147,6 +153,7 @@ class Builder:
         "pending_return",
         "pending_extension",
         "as_co",
+        "as_co_signed",
     )
 
     def mixed(self, n: int) -> list[Suggestion]:
@@ -219,9 +226,11 @@ def rich_item(builder: Builder, follow_ups: int = 3) -> Suggestion:
 
 # The queries every page of a logged-in user starts with.
 # 1 session, 2 user, 3 user's groups (role; cached on the user for the request),
-# 4 the bell's unread count (notices.context_processors; a full page only, not a partial)
+# 4 the bell's unread count (notices.context_processors; a full page only, not a partial),
+# 5 我的待办's count in the navigation (suggestions.context_processors; likewise).
 BELL = 1
-REQUEST = 3 + BELL
+TODO = 1
+REQUEST = 3 + BELL + TODO
 # A handler's department, shown in the header of every page (base.html).
 HEADER_DEPARTMENT = 1
 
@@ -286,7 +295,8 @@ def test_list_page_query_counts(client, builder, office, lead_handler, lead_depa
         client, f"{LIST}?o=title", headers={"HX-Request": "true", "HX-Target": "results"}
     )
     assert b"<html" not in response.content
-    assert len(queries) == REQUEST - BELL + LIST_PAGE - 3, queries  # no bell in a partial
+    # No bell and no to-do count in a partial.
+    assert len(queries) == REQUEST - BELL - TODO + LIST_PAGE - 3, queries
 
     # The handler: no bulk-assign form (-2), its department in the header (+1).
     client.force_login(lead_handler)

@@ -11,7 +11,12 @@ from tests.api.conftest import item_url
 
 def test_close_without_a_rating(clients, stages):
     s = stages.replied()
-    item = act(clients["office"], s.pk, "close", {"version": s.version, "note": "代表未反馈。"})
+    item = act(
+        clients["office"],
+        s.pk,
+        "close",
+        {"version": s.version, "reason": "no_feedback", "note": "代表未反馈。"},
+    )
     assert item["status"] == "closed"
     assert item["events"][0]["action"] == "close"
     assert item["events"][0]["note"] == "代表未反馈。"
@@ -25,7 +30,7 @@ def test_an_action_the_state_no_longer_allows_on_a_stale_version_is_409(clients,
     """Someone closed the item while the office was typing its feedback: say it changed,
     not merely that feedback does not fit a closed item."""
     s = stages.replied()
-    act(clients["office"], s.pk, "close", {"version": s.version})
+    act(clients["office"], s.pk, "close", {"version": s.version, "reason": "no_feedback"})
     before = snapshot(s)
     response = clients["office"].post(
         item_url(s.pk, "feedback"),

@@ -28,7 +28,14 @@ REFUSALS = [
         "co_opinion",
         "会办单位区建设管理委尚未提交会办意见…",
     ),
-    ("in_progress", "office", "close", {}, "state", "该建议当前状态为“办理中”，不能办结…"),
+    (
+        "in_progress",
+        "office",
+        "close",
+        {"reason": "no_feedback"},
+        "state",
+        "该建议当前状态为“办理中”，不能办结…",
+    ),
     (
         "draft",
         "office",

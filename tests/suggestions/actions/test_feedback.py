@@ -84,5 +84,7 @@ def test_unsatisfied_feedback_without_comment(client, office, stages):
 
 def test_close(client, office, stages):
     s = stages.replied()
-    after = submit(client, office, s, "close", {"note": "代表未反馈。"}, "已办结。")
+    after = submit(
+        client, office, s, "close", {"reason": "no_feedback", "note": "代表未反馈。"}, "已办结。"
+    )
     assert after.status == Status.CLOSED

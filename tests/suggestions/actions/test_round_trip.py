@@ -34,7 +34,7 @@ ROUND_TRIPS = {
     "feedback": ("replied", "office", {"satisfaction": "basically_satisfied"}, Status.CLOSED),
     "follow_up": ("replied", "supervisor", {"findings": "已落实。"}, Status.REPLIED),
     "key_supervision": ("in_progress", "supervisor", {"key_supervision": "true"}, None),
-    "close": ("replied", "office", {}, Status.CLOSED),
+    "close": ("replied", "office", {"reason": "no_feedback"}, Status.CLOSED),
 }
 
 

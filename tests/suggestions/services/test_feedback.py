@@ -65,7 +65,9 @@ def test_unsatisfied_feedback_opens_rework_due_one_calendar_month_later(journey)
 def test_a_wrong_state_names_the_states_allowed(journey):
     s = journey.to(DRAFT)
     assert_refused(
-        lambda: services.suggestion_close(suggestion=s, actor=journey.office, when=at(LATER)),
+        lambda: services.suggestion_close(
+            suggestion=s, actor=journey.office, reason="no_feedback", when=at(LATER)
+        ),
         s.pk,
         "该建议当前状态为“待交办”，不能办结（仅限“已答复”状态）",
     )

@@ -296,7 +296,9 @@ def call(service: str, *, s, actor, role, request, ctx):
                 when=when,
             )
         case "suggestion_close":
-            return services.suggestion_close(suggestion=s, actor=actor, when=when)
+            return services.suggestion_close(
+                suggestion=s, actor=actor, reason="no_feedback", when=when
+            )
         case "suggestion_create":
             return services.suggestion_create(
                 actor=actor,
