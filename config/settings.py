@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "reports",
     "documents",
     "notices",
-    "public",
+    "publication",
     "django_tasks",
     "django_tasks_db",
     # After the apps above: its post_migrate grants the 系统管理员 permissions on them.

@@ -31,7 +31,7 @@ urlpatterns = [
     path("", include("notices.urls")),
     path("api/v1/", include((api_urls(), "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("public.urls")),
+    path("", include("publication.urls")),
     path("", include("reports.urls")),
     path("", include("suggestions.excel_urls")),
     path("", include("documents.urls")),

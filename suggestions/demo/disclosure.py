@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from public import services as public_services
-from public.models import Disclosure
+from publication import services as public_services
+from publication.models import Disclosure
 from suggestions.demo.build import YEAR
 from suggestions.demo.build import Demo
 from suggestions.demo.build import at

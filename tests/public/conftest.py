@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from public import services
-from public.models import Disclosure
+from publication import services
+from publication.models import Disclosure
 from suggestions.models import Outcome
 from suggestions.models import Reply
 from suggestions.models import Status

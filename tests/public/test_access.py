@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from public.models import Disclosure
+from publication.models import Disclosure
 from security.models import AuditEvent
 from tests.factories import UserFactory
 from tests.project.test_headers import every_url
@@ -18,9 +18,9 @@ OFFICE_LIST = reverse("public:office_list")
 BULK = reverse("public:office_bulk_publish")
 # Pages that open without a login, besides /public/ (the login page, the language switch,
 # the calendar feed read by calendar apps with its own secret token, the health check).
-# session, user, the user's role groups, the count, the bell's unread count, the page's
-# replies with their item, department and decision.
-OFFICE_LIST_QUERIES = 6
+# session, user, the user's role groups, the count, the bell's unread count, the 我的待办
+# count, the page's replies with their item, department and decision.
+OFFICE_LIST_QUERIES = 7
 OPEN = {
     "/accounts/login/",
     "/i18n/setlang/",

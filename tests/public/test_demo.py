@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from public.models import Disclosure
+from publication.models import Disclosure
 from suggestions.models import Kind
 from suggestions.models import Reply
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from public.models import Disclosure
+from publication.models import Disclosure
 from suggestions.models import Outcome
 from suggestions.models import Status
 from tests.factories import DepartmentFactory

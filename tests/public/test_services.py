@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from public import services
-from public.models import Disclosure
+from publication import services
+from publication.models import Disclosure
 from suggestions.models import Status
 from tests.factories import deputy_user
 

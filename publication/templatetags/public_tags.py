@@ -1,6 +1,6 @@
 from django import template
 
-from public.masking import mask
+from publication.masking import mask
 
 register = template.Library()
 

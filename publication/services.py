@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from departments import roles
 from departments.models import User
-from public.masking import mask
-from public.models import Disclosure
+from publication.masking import mask
+from publication.models import Disclosure
 from suggestions.bounds import check_text
 from suggestions.models import Reply
 from suggestions.models import Status

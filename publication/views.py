@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
 
 from departments import roles
-from public import selectors
-from public import services
-from public.forms import DisclosureForm
-from public.forms import OfficeFilterForm
-from public.forms import PublicSearchForm
-from public.throttle import rate_limited
+from publication import selectors
+from publication import services
+from publication.forms import DisclosureForm
+from publication.forms import OfficeFilterForm
+from publication.forms import PublicSearchForm
+from publication.throttle import rate_limited
 from security import audit
 from suggestions.models import Reply
 

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models import QuerySet
 
 from departments.models import User
-from public.models import Disclosure
+from publication.models import Disclosure
 from suggestions.models import Reply
 from suggestions.models import Status
 from suggestions.selectors import suggestions_visible_to

@@ -4,8 +4,8 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
 from departments.models import Department
-from public.masking import contains_personal_data
-from public.models import Disclosure
+from publication.masking import contains_personal_data
+from publication.models import Disclosure
 from suggestions.bounds import FORBIDDEN
 from suggestions.models import Outcome
 
