@@ -31,6 +31,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("reports.urls")),
     path("", include("suggestions.excel_urls")),
+    path("", include("deputies.urls")),
     path("", include("suggestions.urls")),
 ]
 
