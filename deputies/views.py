@@ -126,7 +126,7 @@ def accounts(request):
     is this POST's answer, shown once and never again."""
     if not roles.may_create_deputy_accounts(request.user):
         raise PermissionDenied("只有区政府办公室工作人员可以创建代表账号。")
-    form = AccountsForm(request.POST or None)
+    form = AccountsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             issued = deputy_services.deputy_accounts_create(
