@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from suggestions.models import Feedback
 from suggestions.models import Status
 from suggestions.models import Suggestion
 from tests.api.conftest import API
 from tests.api.conftest import item_url
 from tests.api.conftest import token_client
+from tests.api.test_permissions import probe
+from tests.factories import DeputyFactory
+from tests.factories import deputy_user
+from tests.permission_table import ALL_ACTIONS
+from tests.permission_table import STAGES
 
 
 def test_a_deputys_token_lists_only_its_items(portal):
@@ -64,3 +71,34 @@ def test_the_feedback_action_takes_the_lead_deputys_rating(portal):
     # Other actions stay the office's and the handlers'.
     closing = lead.post(item_url(s.pk, "close"), {"version": s.version + 1}, format="json")
     assert closing.status_code == 403
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_action_for_deputies_at_every_stage(stages, stage):
+    """The lead deputy may only rate (past the rules at 已答复, a state refusal before);
+    a co-signer may take no action; a stranger finds nothing."""
+    lead, cosigner = DeputyFactory(name="领衔代表"), DeputyFactory(name="联名代表")
+    s = stages.build(stage, lead_deputy=lead)
+    s.co_signers.add(cosigner)
+    clients = {
+        "lead": token_client(deputy_user(lead, username="daibiao1")),
+        "cosigner": token_client(deputy_user(cosigner, username="daibiao2")),
+        "stranger": token_client(deputy_user(DeputyFactory(name="无关"), username="daibiao3")),
+    }
+    for who, client in clients.items():
+        assert client.get(item_url(s.pk)).status_code == (404 if who == "stranger" else 200)
+        for name in ALL_ACTIONS:
+            response = probe(client, s.pk, name)
+            body = response.json()
+            if who == "stranger":
+                assert response.status_code == 404, name
+            elif who == "lead" and name == "feedback":
+                assert response.status_code == 400, (stage, body)
+                if stage == "replied":
+                    assert "version" in body and "detail" not in body, body
+                else:
+                    assert body["code"] == "state", body
+            else:
+                assert (response.status_code, body["code"]) == (403, "permission"), (who, name)
+    fresh = Suggestion.objects.get(pk=s.pk)
+    assert (fresh.version, fresh.status) == (s.version, s.status)
