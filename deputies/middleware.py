@@ -17,6 +17,7 @@ DEPUTY_OPEN = (
     "/static/",
     "/i18n/",
     "/healthz",
+    "/favicon.ico",
     "/api/v1/auth/",
     "/api/v1/suggestions/",
 )
