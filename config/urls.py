@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("suggestions.excel_urls")),
     path("", include("documents.urls")),
+    path("", include("deputies.urls")),
     path("", include("suggestions.urls")),
 ]
 

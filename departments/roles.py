@@ -116,6 +116,19 @@ def may_read_audit(user) -> bool:
     return _active(user) and user.is_auditor
 
 
+def may_create_deputy_accounts(user) -> bool:
+    """Deputies' accounts are made in bulk by the office (DESIGN §10)."""
+    return is_office(user)
+
+
+def start_page(user) -> str:
+    """Where a user lands from / (a URL name): each administrator in its area, a deputy in
+    its portal; '' for the office, handlers and supervisors (the home page)."""
+    if is_deputy(user):
+        return "deputies:home"
+    return administrator_home(user)
+
+
 def administrator_home(user) -> str:
     """Where each of the three administrators starts (a URL name), '' for everyone else."""
     if not _active(user) or user.is_superuser:
@@ -158,6 +171,14 @@ class IsRoleUser(permissions.BasePermission):
         return has_role(request.user)
 
 
+class IsRoleUserOrDeputy(IsRoleUser):
+    """The suggestions API: the role users and deputies, each reading through the read gate
+    (a deputy its own items) and acting as the rule table allows."""
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) or is_deputy(request.user)
+
+
 class ReadAllWriteAdmin(IsRoleUser):
     """Reference data: every role reads, only admins write."""
 
@@ -194,6 +215,8 @@ class _TemplateAnswers:
         "manage_security": may_manage_security,
         "read_audit": may_read_audit,
         "print_documents": may_print_documents,
+        "deputy": is_deputy,
+        "create_deputy_accounts": may_create_deputy_accounts,
     }
 
     def __init__(self, user):

@@ -44,6 +44,7 @@ class Notice:
     departments: tuple[int, ...] = ()
     office: bool = False
     supervisors: bool = False
+    deputy_users: tuple[int, ...] = ()  # deputies' own accounts (DESIGN §10)
 
 
 @dataclass
@@ -51,6 +52,7 @@ class _Audience:
     by_department: dict[int, list[User]] = field(default_factory=lambda: defaultdict(list))
     office: list[User] = field(default_factory=list)
     supervisors: list[User] = field(default_factory=list)
+    deputies: dict[int, User] = field(default_factory=dict)
     contacts: dict[int, list[DepartmentContact]] = field(default_factory=lambda: defaultdict(list))
 
     def users(self, notice: Notice) -> list[User]:
@@ -59,6 +61,7 @@ class _Audience:
             people += self.office
         if notice.supervisors:
             people += self.supervisors
+        people += [self.deputies[u] for u in notice.deputy_users if u in self.deputies]
         return list({u.pk: u for u in people}.values())
 
 
@@ -68,11 +71,14 @@ def _audience(notices: list[Notice]) -> _Audience:
     roles = {Role.OFFICE for n in notices if n.office} | {
         Role.SUPERVISOR for n in notices if n.supervisors
     }
+    deputy_users = {u for n in notices for u in n.deputy_users}
     audience = _Audience()
     where = Q(groups__name=Role.HANDLER, department_id__in=departments) if departments else Q()
     if roles:
         where |= Q(groups__name__in=roles)
-    if not departments and not roles:
+    if deputy_users:
+        where |= Q(groups__name=Role.DEPUTY, pk__in=deputy_users)
+    if not departments and not roles and not deputy_users:
         return audience
     users = (
         User.objects.filter(where, is_active=True)
@@ -88,6 +94,8 @@ def _audience(notices: list[Notice]) -> _Audience:
             audience.office.append(user)
         if Role.SUPERVISOR in names:
             audience.supervisors.append(user)
+        if Role.DEPUTY in names and user.pk in deputy_users:
+            audience.deputies[user.pk] = user
     if departments:
         for contact in DepartmentContact.objects.filter(
             department_id__in=departments, is_active=True
@@ -268,13 +276,30 @@ def notify_request_decided(*, suggestion, request, approved: bool, extension: bo
 
 @_safely
 def notify_replied(*, suggestion, reply):
-    """已答复，待评价 to the office (the deputy's own notice waits for §10)."""
+    """已答复，待评价 to the office and to the deputies' own accounts (lead and co-signers,
+    DESIGN §10), who read and rate the reply in the portal."""
     s = suggestion
-    text = (
-        f"{reply.department}已对{_item(s)}作第{reply.round}轮答复（{reply.get_outcome_display()}），"
-        "请征询代表评价。"
+    outcome = reply.get_outcome_display()
+    done = f"{reply.department}已对{_item(s)}作第{reply.round}轮答复（{outcome}），"
+    deputies = tuple(
+        User.objects.filter(
+            Q(deputy__pk=s.lead_deputy_id) | Q(deputy__cosigned_suggestions=s)
+        ).values_list("pk", flat=True)
     )
-    return notify([Notice(s.pk, Kind.REPLIED, text, None, f"v{s.version}", office=True)])
+    occasion = f"v{s.version}"
+    return notify(
+        [
+            Notice(s.pk, Kind.REPLIED, done + "请征询代表评价。", None, occasion, office=True),
+            Notice(
+                s.pk,
+                Kind.REPLIED,
+                done + "请登录代表服务查看答复并评价。",
+                None,
+                occasion,
+                deputy_users=deputies,
+            ),
+        ]
+    )
 
 
 @_safely

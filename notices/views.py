@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from departments import roles
 from notices.calendar import feed_for
 from notices.forms import PreferenceForm
 from notices.models import CalendarFeed
@@ -73,6 +74,8 @@ def notification_open(request, pk: int):
         Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
     if not suggestions_visible_to(request.user).filter(pk=notice.suggestion_id).exists():
         raise Http404("该建议已不在您的办理范围内。")
+    if roles.is_deputy(request.user):
+        return redirect("deputies:detail", pk=notice.suggestion_id)
     return redirect("suggestions:detail", pk=notice.suggestion_id)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Case
 from django.db.models import CharField
 from django.db.models import DateField
@@ -172,6 +173,14 @@ def suggestion_get(user: User, pk: int) -> Suggestion | None:
             Prefetch(
                 "replies",
                 queryset=Reply.objects.select_related("department", "created_by"),
+            ),
+            # Co-signers' ratings (deputies.CosignerRating, named by label: suggestions
+            # does not import the portal's app), shown beside each round.
+            Prefetch(
+                "cosigner_ratings",
+                queryset=apps.get_model("deputies", "CosignerRating").objects.select_related(
+                    "deputy"
+                ),
             ),
             Prefetch("feedbacks", queryset=Feedback.objects.select_related("created_by")),
             Prefetch(

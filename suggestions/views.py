@@ -51,7 +51,7 @@ PAGE_SIZE = 50
 def home(request):
     """The year's counts by status and outcome, over what the user may see. The three
     administrators (三员) see no items: each starts in its own area."""
-    area = roles.administrator_home(request.user)
+    area = roles.start_page(request.user)
     if area:
         return redirect(area)
     year = request.GET.get("year", "")

@@ -85,7 +85,7 @@ class ReplySerializer(serializers.ModelSerializer):
 class FeedbackSerializer(serializers.ModelSerializer):
     class Meta:
         model = Feedback
-        fields = ["id", "reply", "satisfaction", "comment", "received_on"]
+        fields = ["id", "reply", "satisfaction", "comment", "received_on", "entered_by_deputy"]
 
 
 class FollowUpSerializer(serializers.ModelSerializer):

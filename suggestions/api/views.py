@@ -26,7 +26,7 @@ from rest_framework.response import Response
 
 from config.api_schema import ErrorSerializer
 from departments import roles
-from departments.roles import IsRoleUser
+from departments.roles import IsRoleUserOrDeputy
 from suggestions import phones
 from suggestions import refusals
 from suggestions import services
@@ -65,7 +65,7 @@ ERRORS = {
     ),
 )
 class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [IsRoleUser]
+    permission_classes = [IsRoleUserOrDeputy]
     filterset_class = SuggestionFilter
     serializer_class = SuggestionListSerializer
     queryset = Suggestion.objects.none()  # for the schema; get_queryset decides per user

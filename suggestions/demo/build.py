@@ -227,7 +227,8 @@ def handle(
     return s
 
 
-def reply(demo: Demo, s: Suggestion, *, lead: Department, outcome: str, on: dt.date):
+def reply(demo: Demo, s: Suggestion, *, lead: Department, outcome: str, on: dt.date, **letter):
+    """The lead's reply; `letter=` and `letter_name=` attach a reply letter."""
     handler = demo.handler(lead)
     return services.reply_submit(
         suggestion=s,
@@ -241,6 +242,7 @@ def reply(demo: Demo, s: Suggestion, *, lead: Department, outcome: str, on: dt.d
         contact_person=str(handler),
         contact_phone="021-6" + f"{lead.pk:07d}",
         when=at(on, 15),
+        **letter,
     )
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from notices.demo import build_demo_notices
 from suggestions import services
 from suggestions.demo import data
+from suggestions.demo import portal
 from suggestions.demo.build import YEAR
 from suggestions.demo.build import Demo
 from suggestions.demo.build import at
@@ -376,9 +377,17 @@ def build_live_items(demo: Demo, today: dt.date) -> None:
         s = new(days + 5, number)
         handle(demo, s, lead=lead, co=[], assigned_on=ago(days), ack_on=ago(days - 1))
     # Replied, waiting for the deputy's rating; and one in rework after 不满意.
-    s = new(70, base + 7)
-    s = handle(demo, s, lead=lvhua, co=[], assigned_on=ago(65), ack_on=ago(64))
-    reply(demo, s, lead=lvhua, outcome=Outcome.IN_PROGRESS, on=ago(10))
+    awaiting = new(70, base + 7)
+    awaiting = handle(demo, awaiting, lead=lvhua, co=[], assigned_on=ago(65), ack_on=ago(64))
+    reply(
+        demo,
+        awaiting,
+        lead=lvhua,
+        outcome=Outcome.IN_PROGRESS,
+        on=ago(10),
+        letter=portal.letter_pdf(awaiting),
+        letter_name=f"关于{awaiting.code}号建议的答复函.pdf",
+    )
     s = new(80, base + 8)
     s = handle(demo, s, lead=fangguan, co=[], assigned_on=ago(75), ack_on=ago(74))
     reply(demo, s, lead=fangguan, outcome=Outcome.PLANNED, on=ago(30))
@@ -389,6 +398,8 @@ def build_live_items(demo: Demo, today: dt.date) -> None:
         on=ago(5),
         comment="代表希望提前实施，请重新研究。",
     )
+    # The deputy portal's login: leads `awaiting`, co-signed the item now in rework.
+    portal.build_deputy_account(awaiting=Suggestion.objects.get(pk=awaiting.pk), cosigned=s)
 
 
 @transaction.atomic

@@ -142,6 +142,9 @@ class Feedback(models.Model):
     satisfaction = models.CharField("满意度", max_length=20, choices=Satisfaction.choices)
     comment = models.TextField("代表意见", blank=True)
     received_on = models.DateField("反馈日期")
+    # The lead deputy's own rating in the portal (DESIGN §10); False is a rating the office
+    # entered from paper or a call (代录), `created_by` saying who entered it.
+    entered_by_deputy = models.BooleanField("代表网上评价", default=False, db_default=False)
     created_by = protected_fk(settings.AUTH_USER_MODEL, "记录人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
@@ -159,6 +162,13 @@ class Feedback(models.Model):
 
     def __str__(self):
         return self.get_satisfaction_display()
+
+    @property
+    def channel_label(self) -> str:
+        """代表网上评价, or 代录 with who entered it."""
+        if self.entered_by_deputy:
+            return "代表网上评价"
+        return f"代录：{self.created_by}"
 
 
 class CloseReason(models.TextChoices):

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from departments import roles
 from departments.models import User
 from notices import services as notices
 from suggestions.bounds import check_text
@@ -46,6 +47,9 @@ def feedback_record(
         _refuse("请选择满意度（满意、基本满意、不满意）。", code="satisfaction")
     reply = s.replies.order_by("-round").first()
     today = _today(when)
+    online = roles.is_deputy(actor)
+    if online and received_on not in (None, today):
+        _refuse("代表网上评价以提交当天为反馈日期。", code="received_on")
     received_on = received_on or today
     _check_date(received_on, not_before=_latest_record_date(s), today=today, what="反馈日期")
     if satisfaction == Satisfaction.UNSATISFIED and not comment.strip():
@@ -57,6 +61,7 @@ def feedback_record(
             satisfaction=satisfaction,
             comment=comment.strip(),
             received_on=received_on,
+            entered_by_deputy=online,
             created_by=actor,
         ),
         actor,

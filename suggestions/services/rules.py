@@ -131,7 +131,12 @@ def _check_reply(state: ItemState, actor: User) -> Assignment:
 
 
 def _check_feedback(state: ItemState, actor: User) -> None:
-    _require_office(actor, "登记代表反馈意见")
+    """The office records a rating (代录); the lead deputy rates online (DESIGN §10)."""
+    if roles.is_deputy(actor):
+        if state.suggestion.lead_deputy_id != actor.deputy.pk:
+            _refuse("只有领衔代表的评价计入本件建议；联名代表的评价另行记录。", code="permission")
+    else:
+        _require_office(actor, "登记代表反馈意见")
     _require_status(state.suggestion, [Status.REPLIED], "登记代表反馈")
 
 

@@ -37,26 +37,12 @@ def iso(day: dt.date) -> str:
 
 
 def write_pdf(path: Path) -> bytes:
-    """A small, well-formed one-page PDF (header, objects, xref table, trailer)."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    path.write_bytes(bytes(out))
-    return bytes(out)
+    """A small, well-formed one-page PDF (the demo's letter maker)."""
+    from suggestions.demo.portal import pdf_bytes
+
+    data = pdf_bytes("Reply letter")
+    path.write_bytes(data)
+    return data
 
 
 def shot(page, name: str) -> Path:

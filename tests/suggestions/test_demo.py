@@ -208,3 +208,20 @@ def test_load_demo_refuses_without_force_when_debug_is_off(db, settings):
     with pytest.raises(CommandError, match="--force"):
         call_command("load_demo")
     assert not Suggestion.objects.exists()
+
+
+def test_the_demo_deputy_leads_a_replied_item_awaiting_its_rating(demo, client):
+    from departments import roles
+
+    user = User.objects.get(username="daibiao")
+    assert roles.is_deputy(user) and user.check_password("Jingan-2023")
+    deputy = user.deputy
+    awaiting = Suggestion.objects.get(lead_deputy=deputy, status="replied")
+    reply = awaiting.replies.get()
+    assert reply.letter_name.endswith(".pdf") and reply.letter.read(5) == b"%PDF-"
+    cosigned = Suggestion.objects.filter(co_signers=deputy)
+    assert cosigned.filter(status="rework").exists()
+
+    client.force_login(user)
+    response = client.get("/deputy/")
+    assert awaiting.pk in {s.pk for s in response.context["items"] if s.awaits_rating}

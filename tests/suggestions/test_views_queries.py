@@ -245,11 +245,11 @@ LIST_PAGE = 10
 # The detail page:
 # 4 deadline policy, 5 calendar slice (the item's deadline state), 6 the item with its
 # deputy, session and registrar, 7 co-signers, 8 assignments (with department, who signed,
-# who wrote the opinion), 9 replies (with department and handler), 10 feedbacks (with
-# registrar), 11 follow-ups (with department, recorder, outcome change), 12 events (with
-# actor and department), 13 pending return requests, 14 pending extension requests (for
-# the actions the user may take now).
-DETAIL = 11
+# who wrote the opinion), 9 replies (with department and handler), 10 the co-signers'
+# ratings of the replies (with deputy), 11 feedbacks (with registrar), 12 follow-ups (with
+# department, recorder, outcome change), 13 events (with actor and department), 14 pending
+# return requests, 15 pending extension requests (for the actions the user may take now).
+DETAIL = 12
 
 
 @pytest.fixture

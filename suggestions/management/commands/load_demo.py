@@ -32,4 +32,5 @@ class Command(BaseCommand):
         for username, last, first, role, dept in data.DEMO_USERS:
             label = dept or Role(role).label
             self.stdout.write(f"  {username:<11} {label} {last}{first}")
+        self.stdout.write("  daibiao     人大代表（代表服务 /deputy/：查看答复函并评价）")
         self.stdout.write("  admin       超级管理员（仅限应急，/admin/，每次使用均记入审计）")
