@@ -311,6 +311,7 @@ SPECTACULAR_SETTINGS = {
         "DepartmentKindEnum": "departments.models.Department.Kind",
         "StatusEnum": "suggestions.models.Status",
         "OutcomeEnum": "suggestions.models.Outcome",
+        "CloseReasonEnum": "suggestions.models.CloseReason",
     },
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from ops import backup
 from suggestions.models import Reply
@@ -87,7 +88,8 @@ def test_a_round_trip_keeps_every_row_and_the_letter(stages, settings, tmp_path)
     target = make_backup(tmp_path / "backup")
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["database"]["vendor"] == connection.vendor
-    assert manifest["migrations"]["suggestions"].startswith("0006_")
+    leaves = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
+    assert manifest["migrations"]["suggestions"] == dict(leaves)["suggestions"]
     rel = "media/" + reply.letter.name
     assert {f["path"] for f in manifest["files"]} == {manifest["database"]["file"], rel}
     assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
