@@ -5,14 +5,10 @@ office's 代录, a co-signer's through deputies.services."""
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -26,8 +22,7 @@ from deputies.selectors import deputy_item_get
 from deputies.selectors import deputy_item_list
 from suggestions import refusals
 from suggestions import services
-from suggestions.models import Reply
-from suggestions.selectors import suggestions_visible_to
+from suggestions.views import reply_letter_response
 
 NOT_FOUND = "未找到该建议，或您无权查看。"
 
@@ -106,19 +101,7 @@ def rate(request, pk: int, reply_pk: int):
 def letter(request, pk: int, reply_pk: int):
     """The reply letter, read in the browser: a PDF inline, any other type downloads."""
     _deputy_only(request)
-    if not suggestions_visible_to(request.user).filter(pk=pk).exists():
-        refusals.record_hidden_item(request, pk)
-        raise Http404(NOT_FOUND)
-    reply = get_object_or_404(Reply, pk=reply_pk, suggestion_id=pk)
-    if not reply.letter:
-        raise Http404("该答复没有上传答复函。")
-    content_type = mimetypes.guess_type(reply.letter_name)[0] or "application/octet-stream"
-    return FileResponse(
-        reply.letter.open("rb"),
-        as_attachment=content_type != "application/pdf",
-        filename=reply.letter_name or "答复函",
-        content_type=content_type,
-    )
+    return reply_letter_response(request, pk, reply_pk, inline_pdf=True)
 
 
 def accounts(request):

@@ -21,9 +21,8 @@ from notices.models import DepartmentContact
 from notices.models import NoticePreference
 from notices.models import Notification
 from notices.reminders import send_reminders
+from suggestions.demo import data
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋"
-GIVEN = "敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华芳燕玲"
 # The demo handlers who chose e-mail (and SMS) besides the bell.
 BY_EMAIL = ("fangguan", "lvhua", "jianguan")
 REMINDER_DAYS_BACK = 30
@@ -32,7 +31,8 @@ REMINDER_DAYS_BACK = 30
 def contacts() -> None:
     """One contact person per department, with an e-mail at example.gov.cn and a mobile."""
     for index, department in enumerate(Department.objects.order_by("sort_order", "pk"), 1):
-        name = SURNAMES[index % len(SURNAMES)] + GIVEN[(index * 7) % len(GIVEN)]
+        # The demo's own name pool, read from the end so contacts differ from its deputies.
+        name = data.SURNAMES[-index % len(data.SURNAMES)] + data.GIVEN[-index % len(data.GIVEN)]
         DepartmentContact.objects.get_or_create(
             department=department,
             name=name,

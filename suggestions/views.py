@@ -219,7 +219,12 @@ def deputy_phone(request, pk):
 
 
 def reply_letter(request, pk, reply_pk):
-    """Letters are served only here, after the visibility check: never from a public URL."""
+    return reply_letter_response(request, pk, reply_pk, inline_pdf=False)
+
+
+def reply_letter_response(request, pk, reply_pk, *, inline_pdf: bool) -> FileResponse:
+    """Letters are served only here, after the visibility check: never from a public URL.
+    `inline_pdf` opens a PDF in the browser (the deputy portal); other types download."""
     if not suggestions_visible_to(request.user).filter(pk=pk).exists():
         refusals.record_hidden_item(request, pk)
         raise Http404("未找到该建议，或您无权查看。")
@@ -229,7 +234,7 @@ def reply_letter(request, pk, reply_pk):
     content_type = mimetypes.guess_type(reply.letter_name)[0] or "application/octet-stream"
     return FileResponse(
         reply.letter.open("rb"),
-        as_attachment=True,
+        as_attachment=not (inline_pdf and content_type == "application/pdf"),
         filename=reply.letter_name or "答复函",
         content_type=content_type,
     )
