@@ -4,6 +4,7 @@ list links to the item, opening it marks it read, and 全部标为已读 empties
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from suggestions import services
 from tests.browser.conftest import login
@@ -31,7 +32,7 @@ def test_a_handler_learns_of_new_work_from_the_bell(page, live_server):
 
     bell.click()
     page.wait_for_url("**/notifications/")
-    assert page.locator("tr.unread").count() == 2
+    expect(page.locator("tr.unread")).to_have_count(2)
     page.get_by_role("link", name="关于加装电梯的建议1").first.click()
     page.wait_for_url(f"**/suggestions/{items[0].pk}/")
     assert page.get_by_role("heading", level=1).inner_text() == "关于加装电梯的建议1"
@@ -40,7 +41,6 @@ def test_a_handler_learns_of_new_work_from_the_bell(page, live_server):
     page.locator("a.bell").click()
     page.wait_for_url("**/notifications/")
     page.get_by_role("button", name="全部标为已读").click()
-    page.wait_for_load_state()
-    assert page.locator("tr.unread").count() == 0
-    assert page.locator("a.bell").get_attribute("aria-label") == "站内提醒，0条未读"
-    assert page.locator("a.bell .badge").count() == 0
+    expect(page.locator("tr.unread")).to_have_count(0)
+    expect(page.locator("a.bell")).to_have_attribute("aria-label", "站内提醒，0条未读")
+    expect(page.locator("a.bell .badge")).to_have_count(0)

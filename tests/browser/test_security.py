@@ -6,6 +6,7 @@ import base64
 import time
 
 import pytest
+from playwright.sync_api import expect
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,8 +35,8 @@ def test_enrol_then_log_in_with_the_code(page, live_server, settings):
     secret = page.locator("code.secret").inner_text()
     page.get_by_label("动态口令或恢复码").fill(code_from_secret(secret))
     page.get_by_role("button", name="完成绑定").click()
-    codes = page.locator(".recovery-codes li").all_inner_texts()
-    assert len(codes) == 10
+    # Wait for the page the click leads to before reading it: the list is server-drawn.
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
     page.get_by_role("link", name="我已保存，继续").click()
     page.wait_for_url(f"{live_server.url}/")
     assert "年度办理概况" in page.get_by_role("heading", level=1).inner_text()
