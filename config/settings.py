@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "departments",
     "suggestions",
     "deputies",
+    "drafts",
     "reports",
     "documents",
     "notices",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("suggestions.excel_urls")),
     path("", include("documents.urls")),
     path("", include("deputies.urls")),
+    path("", include("drafts.urls")),
     path("", include("suggestions.urls")),
 ]
 

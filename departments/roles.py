@@ -147,6 +147,13 @@ IMPORT_REFUSED = "只有区政府办公室工作人员可以导入建议。"
 EXPORT_REFUSED = "您没有导出建议的权限。"
 REPORTS_REFUSED = "统计报告仅供区政府办公室和督查室使用。"
 ISSUE_REFUSED = "只有区政府办公室工作人员可以印发报告。"
+
+
+def may_review_drafts(user) -> bool:
+    """Accept, convert or decline the suggestions deputies submit online (DESIGN §10)."""
+    return is_office(user)
+
+
 REGISTER_REFUSED = "只有区政府办公室工作人员可以登记建议。"
 PRINT_REFUSED = "打印公文仅供区政府办公室、督查室和承办单位使用。"
 
@@ -217,6 +224,7 @@ class _TemplateAnswers:
         "print_documents": may_print_documents,
         "deputy": is_deputy,
         "create_deputy_accounts": may_create_deputy_accounts,
+        "review_drafts": may_review_drafts,
     }
 
     def __init__(self, user):

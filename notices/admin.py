@@ -12,7 +12,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "suggestion", "due_on", "read_at"]
     list_filter = ["kind", "created_at"]
     search_fields = ["text", "recipient__username", "suggestion__code"]
-    raw_id_fields = ["recipient", "suggestion"]
+    raw_id_fields = ["recipient", "suggestion", "draft"]
     readonly_fields = ["batch", "created_at"]
 
 

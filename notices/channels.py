@@ -19,12 +19,17 @@ SMS_SEGMENT = 70  # characters of one Chinese SMS segment
 
 
 def item_url(notification) -> str:
-    path = reverse("suggestions:detail", args=[notification.suggestion_id])
+    """The item's page; a draft's notice opens through the notice, which leads each reader
+    (the deputy, the office) to its own page of the draft."""
+    if notification.suggestion_id is None:
+        path = reverse("notices:open", args=[notification.pk])
+    else:
+        path = reverse("suggestions:detail", args=[notification.suggestion_id])
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _context(notification) -> dict:
-    s = notification.suggestion
+    s = notification.subject
     return {
         "notification": notification,
         "kind": notification.get_kind_display(),
@@ -51,7 +56,7 @@ def send_email(notification, address: str) -> None:
 
 def sms_text(notification) -> str:
     """One segment: 【system】kind：code title…，due date. The title gives way first."""
-    s = notification.suggestion
+    s = notification.subject
     head = f"【{settings.SMS_SIGNATURE}】{notification.get_kind_display()}：{s.code}"
     tail = f"，期限{notification.due_on:%m月%d日}" if notification.due_on else ""
     tail += "，请登录系统查看。"

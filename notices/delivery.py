@@ -70,7 +70,7 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> dict:
     now = now or timezone.now()
     due = (
         Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
-        .select_related("notification__suggestion")
+        .select_related("notification__suggestion", "notification__draft")
         .order_by("next_attempt_at", "id")[:limit]
     )
     sent = failed = 0

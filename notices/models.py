@@ -50,6 +50,10 @@ class Kind(models.TextChoices):
     SUPERVISION = "supervision", "督办"
     KEY_SUPERVISION = "key_supervision", "重点督办"
     PROMISED_DUE = "promised_due", "计划完成时间到期"
+    DRAFT_INVITED = "draft_invited", "联名邀请"
+    DRAFT_ANSWERED = "draft_answered", "联名答复"
+    DRAFT_SUBMITTED = "draft_submitted", "代表建议待受理"
+    DRAFT_DECIDED = "draft_decided", "网上建议受理结果"
 
 
 class Notification(models.Model):
@@ -74,6 +78,17 @@ class Notification(models.Model):
         verbose_name="建议",
         on_delete=models.CASCADE,
         related_name="notifications",
+        null=True,
+        blank=True,
+    )
+    draft = models.ForeignKey(
+        "drafts.Draft",
+        verbose_name="网上建议草稿",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+        help_text="代表网上起草的建议在受理前没有建议编号，提醒指向草稿。",
     )
     text = models.CharField("内容", max_length=500)
     due_on = models.DateField("相关期限", null=True, blank=True)
@@ -90,6 +105,16 @@ class Notification(models.Model):
                 fields=["suggestion", "recipient", "kind", "due_on", "occasion"],
                 name="notification_once",
             ),
+            models.UniqueConstraint(
+                fields=["draft", "recipient", "kind", "occasion"],
+                name="draft_notification_once",
+                condition=models.Q(draft__isnull=False),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(suggestion__isnull=False, draft__isnull=True)
+                | models.Q(suggestion__isnull=True, draft__isnull=False),
+                name="notification_about_one_thing",
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
@@ -97,6 +122,12 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.text}"
+
+    @property
+    def subject(self):
+        """What the notice is about: the item, or a deputy's draft before it is one (both
+        have `code` and `title`)."""
+        return self.suggestion if self.suggestion_id else self.draft
 
 
 class Delivery(models.Model):

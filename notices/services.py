@@ -34,9 +34,10 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Notice:
-    """One notice about one item, to an audience (departments, the office, supervisors)."""
+    """One notice about one item (or one deputy's draft, before it is an item), to an
+    audience (departments, the office, supervisors, deputies' own accounts)."""
 
-    suggestion_id: int
+    suggestion_id: int | None
     kind: str
     text: str
     due_on: dt.date | None = None
@@ -45,6 +46,7 @@ class Notice:
     office: bool = False
     supervisors: bool = False
     deputy_users: tuple[int, ...] = ()  # deputies' own accounts (DESIGN §10)
+    draft_id: int | None = None  # a notice about a draft has no suggestion_id
 
 
 @dataclass
@@ -141,13 +143,15 @@ def notify(notices: Iterable[Notice]) -> list[Notification]:
     for notice in notices:
         for user in audience.users(notice):
             key = (notice.suggestion_id, user.pk, notice.kind, notice.due_on, notice.occasion)
+            key += (notice.draft_id,)
             users[key] = user
             owner[key] = notice
-    for (sid, uid, kind, due_on, occasion), notice in owner.items():
+    for (sid, uid, kind, due_on, occasion, draft_id), notice in owner.items():
         rows.append(
             Notification(
                 recipient_id=uid,
                 suggestion_id=sid,
+                draft_id=draft_id,
                 kind=kind,
                 text=notice.text,
                 due_on=due_on,
@@ -159,7 +163,7 @@ def notify(notices: Iterable[Notice]) -> list[Notification]:
     created = list(Notification.objects.filter(batch=batch).order_by("id"))
     deliveries, contacted = [], set()
     for n in created:
-        key = (n.suggestion_id, n.recipient_id, n.kind, n.due_on, n.occasion)
+        key = (n.suggestion_id, n.recipient_id, n.kind, n.due_on, n.occasion, n.draft_id)
         deliveries += _user_deliveries(n, users[key])
         # The department's contact people get one copy, hung on the first notice made
         # for one of its users.
@@ -337,3 +341,88 @@ def notify_supervision(*, suggestion, department_ids: Iterable[int], key: bool, 
     return notify(
         [Notice(s.pk, kind, text[:500], s.due_on, f"v{s.version}", departments=departments)]
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Deputies' online drafts (DESIGN §10): before acceptance a draft is not an item, so these
+# notices point at the draft
+
+
+def _draft(d) -> str:
+    return f"《{d.title}》"
+
+
+def _account_ids(deputies) -> tuple[int, ...]:
+    return tuple(d.user_id for d in deputies if d.user_id)
+
+
+@_safely
+def notify_draft_invited(*, draft, deputies, again: bool = False):
+    """联名邀请 to each invited deputy's account (again: the text changed after it agreed)."""
+    lead = draft.lead_deputy.name
+    if again:
+        text = f"{lead}代表修改了建议{_draft(draft)}，请重新确认是否联名。"
+    else:
+        text = f"{lead}代表邀请您联名提出建议{_draft(draft)}，请在联名截止前答复。"
+    notice = Notice(
+        None,
+        Kind.DRAFT_INVITED,
+        text,
+        occasion=f"v{draft.version}",
+        deputy_users=_account_ids(deputies),
+        draft_id=draft.pk,
+    )
+    return notify([notice])
+
+
+@_safely
+def notify_draft_answered(*, draft, invitation):
+    """联名答复 to the lead deputy."""
+    answer = "同意" if invitation.status == "accepted" else "谢绝"
+    text = f"{invitation.deputy.name}代表{answer}联名您的建议{_draft(draft)}。"
+    notice = Notice(
+        None,
+        Kind.DRAFT_ANSWERED,
+        text,
+        occasion=f"i{invitation.pk}-{invitation.status}-v{draft.version}",
+        deputy_users=_account_ids([draft.lead_deputy]),
+        draft_id=draft.pk,
+    )
+    return notify([notice])
+
+
+@_safely
+def notify_draft_submitted(*, draft):
+    """代表建议待受理 to the office."""
+    text = f"{draft.lead_deputy.name}代表在网上提交了建议{_draft(draft)}，请受理。"
+    notice = Notice(
+        None,
+        Kind.DRAFT_SUBMITTED,
+        text,
+        occasion=f"v{draft.version}",
+        office=True,
+        draft_id=draft.pk,
+    )
+    return notify([notice])
+
+
+@_safely
+def notify_draft_decided(*, draft):
+    """网上建议受理结果 to the lead deputy and the co-signers who agreed."""
+    if draft.suggestion_id:
+        verb = "已受理" if draft.status == "accepted" else "已转为代表集中联系社区意见建议"
+        text = f"您网上提交的建议{_draft(draft)}{verb}，编号{draft.suggestion.code}。"
+    else:
+        text = f"您网上提交的建议{_draft(draft)}不予受理，理由：{draft.decline_reason}"[:500]
+    signed = [
+        i.deputy for i in draft.invitations.filter(status="accepted").select_related("deputy")
+    ]
+    notice = Notice(
+        None,
+        Kind.DRAFT_DECIDED,
+        text,
+        occasion=f"v{draft.version}",
+        deputy_users=_account_ids([draft.lead_deputy, *signed]),
+        draft_id=draft.pk,
+    )
+    return notify([notice])

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from departments import roles
+from drafts.selectors import drafts_visible_to
 from notices.calendar import feed_for
 from notices.forms import PreferenceForm
 from notices.models import CalendarFeed
@@ -59,7 +60,7 @@ def notification_list(request):
     """The user's notices, newest first, paginated."""
     notices = (
         Notification.objects.filter(recipient=request.user)
-        .select_related("suggestion")
+        .select_related("suggestion", "draft")
         .order_by("-created_at", "-id")
     )
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -72,11 +73,22 @@ def notification_open(request, pk: int):
     notice = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if notice.read_at is None:
         Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
+    if notice.draft_id is not None:
+        return _open_draft(request, notice.draft_id)
     if not suggestions_visible_to(request.user).filter(pk=notice.suggestion_id).exists():
         raise Http404("该建议已不在您的办理范围内。")
     if roles.is_deputy(request.user):
         return redirect("deputies:detail", pk=notice.suggestion_id)
     return redirect("suggestions:detail", pk=notice.suggestion_id)
+
+
+def _open_draft(request, draft_id: int):
+    """A deputy's draft: the deputy's page of it, or the office's review page."""
+    if not drafts_visible_to(request.user).filter(pk=draft_id).exists():
+        raise Http404("该草稿已不在您的查看范围内。")
+    if roles.is_deputy(request.user):
+        return redirect("drafts:detail", pk=draft_id)
+    return redirect("drafts:review_detail", pk=draft_id)
 
 
 @require_POST

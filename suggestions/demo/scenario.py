@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from drafts.demo import build_demo_drafts
 from notices.demo import build_demo_notices
 from suggestions import services
 from suggestions.demo import data
@@ -399,7 +400,11 @@ def build_live_items(demo: Demo, today: dt.date) -> None:
         comment="代表希望提前实施，请重新研究。",
     )
     # The deputy portal's login: leads `awaiting`, co-signed the item now in rework.
-    portal.build_deputy_account(awaiting=Suggestion.objects.get(pk=awaiting.pk), cosigned=s)
+    deputy = portal.build_deputy_account(
+        awaiting=Suggestion.objects.get(pk=awaiting.pk), cosigned=s
+    )
+    # Online drafting: daibiao's draft gathering names, an invitation, a submitted one.
+    build_demo_drafts(today=today, lead=deputy, password=data.DEMO_PASSWORD)
 
 
 @transaction.atomic

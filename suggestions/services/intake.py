@@ -194,7 +194,10 @@ def suggestion_create(
     co_signers: Iterable[Deputy] = (),
     key_supervision: bool = False,
     when: dt.datetime | None = None,
+    via: str = "",
 ) -> Suggestion:
+    """Register one item. `via` says where it came from when not typed in (an online
+    draft): the 登记 event's note carries it."""
     _require_office(actor, "登记建议")
     facts = NewSuggestion(
         title=title,
@@ -220,7 +223,7 @@ def suggestion_create(
     _save_numbered(suggestion, automatic=number is None)
     if linked := _co_signers(facts):
         suggestion.co_signers.set(linked)
-    _registered_event(suggestion, actor=actor, when=when or timezone.now()).save()
+    _registered_event(suggestion, actor=actor, when=when or timezone.now(), via=via).save()
     return suggestion
 
 

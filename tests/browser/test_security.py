@@ -6,9 +6,9 @@ import base64
 import time
 
 import pytest
-from playwright.sync_api import expect
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login
 from tests.factories import office_user
