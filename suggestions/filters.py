@@ -23,6 +23,8 @@ from suggestions.models import Source
 from suggestions.models import Status
 from suggestions.models import Suggestion
 from suggestions.models import Topic
+from suggestions.pickers import DepartmentSelect
+from suggestions.pickers import DeputySelect
 from suggestions.selectors import DeadlineState
 from suggestions.selectors import DueSoon
 from suggestions.selectors import filter_due_soon
@@ -134,7 +136,10 @@ class SuggestionFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(label="提出时间", choices=Source.choices)
     session = IdFilter(label="会议", queryset=CongressSession.objects.all())
     department = IdFilter(
-        label="承办单位", queryset=Department.objects.all(), method="filter_department"
+        label="承办单位",
+        queryset=Department.objects.all(),
+        method="filter_department",
+        widget=DepartmentSelect,
     )
     department_role = django_filters.ChoiceFilter(
         label="承办方式", choices=ROLE_CHOICES, method="filter_noop"
@@ -152,7 +157,9 @@ class SuggestionFilter(django_filters.FilterSet):
     deadline = django_filters.ChoiceFilter(
         label="期限", choices=DEADLINE_CHOICES, method="filter_deadline"
     )
-    deputy = IdFilter(label="代表", queryset=Deputy.objects.all(), method="filter_deputy")
+    deputy = IdFilter(
+        label="代表", queryset=Deputy.objects.all(), method="filter_deputy", widget=DeputySelect
+    )
     topic = django_filters.ChoiceFilter(label="主题分类", choices=Topic.choices)
     o = NullsLastOrderingFilter(
         label="排序",

@@ -22,6 +22,10 @@ from suggestions.models import Source
 from suggestions.models import Status
 from suggestions.models import Suggestion
 from suggestions.models import Topic
+from suggestions.pickers import DepartmentSelect
+from suggestions.pickers import DepartmentSelectMultiple
+from suggestions.pickers import DeputySelect
+from suggestions.pickers import DeputySelectMultiple
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
@@ -61,14 +65,18 @@ class SuggestionForm(forms.Form):
     )
     topic = forms.ChoiceField(label="主题分类", choices=Topic.choices, initial=Topic.OTHER)
     lead_deputy = forms.ModelChoiceField(
-        label="领衔代表", queryset=Deputy.objects.filter(is_active=True), empty_label="（请选择）"
+        label="领衔代表",
+        queryset=Deputy.objects.filter(is_active=True),
+        empty_label="（请选择）",
+        widget=DeputySelect,
+        help_text="输入姓名或代表团查找",
     )
     co_signers = forms.ModelMultipleChoiceField(
         label="联名代表",
         queryset=Deputy.objects.filter(is_active=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="可多选：按住 Ctrl（Mac 为 ⌘）键点击",
+        widget=DeputySelectMultiple,
+        help_text="输入姓名查找，可选多位",
     )
     received_on = forms.DateField(label="收到日期", widget=DATE, initial=timezone.localdate)
 
@@ -108,13 +116,16 @@ class SuggestionEditForm(VersionedForm, SuggestionForm):
 
 class AssignForm(VersionedForm):
     lead = forms.ModelChoiceField(
-        label="主办单位", queryset=active_departments(), empty_label="（请选择）"
+        label="主办单位",
+        queryset=active_departments(),
+        empty_label="（请选择）",
+        widget=DepartmentSelect,
     )
     co_departments = forms.ModelMultipleChoiceField(
         label="会办单位",
         queryset=active_departments(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=DepartmentSelectMultiple,
     )
     assigned_on = forms.DateField(label="交办日期", widget=DATE, initial=timezone.localdate)
 
@@ -135,10 +146,16 @@ class BulkAssignForm(forms.Form):
         queryset=Suggestion.objects.none(), error_messages={"required": "请先勾选要交办的建议。"}
     )
     lead = forms.ModelChoiceField(
-        label="主办单位", queryset=active_departments(), empty_label="（请选择）"
+        label="主办单位",
+        queryset=active_departments(),
+        empty_label="（请选择）",
+        widget=DepartmentSelect,
     )
     co_departments = forms.ModelMultipleChoiceField(
-        label="会办单位", queryset=active_departments(), required=False
+        label="会办单位",
+        queryset=active_departments(),
+        required=False,
+        widget=DepartmentSelectMultiple,
     )
     assigned_on = forms.DateField(label="交办日期", widget=DATE, initial=timezone.localdate)
 
@@ -174,12 +191,13 @@ class ReturnDecideForm(VersionedForm):
         required=False,
         empty_label="（请选择）",
         help_text="同意退办时必填",
+        widget=DepartmentSelect,
     )
     co_departments = forms.ModelMultipleChoiceField(
         label="会办单位",
         queryset=active_departments(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=DepartmentSelectMultiple,
     )
 
     def clean(self):

@@ -157,6 +157,10 @@ def suggestion_list(
     )
 
 
+# The lead department above its co departments ("co" sorts before "lead" by letter).
+LEAD_FIRST = Case(When(role=Assignment.Role.LEAD, then=Value(0)), default=Value(1))
+
+
 def suggestion_get(user: User, pk: int) -> Suggestion | None:
     """One item with everything its detail page shows, in a fixed number of queries."""
     return (
@@ -168,7 +172,7 @@ def suggestion_get(user: User, pk: int) -> Suggestion | None:
                 "assignments",
                 queryset=Assignment.objects.select_related(
                     "department", "acknowledged_by", "opinion_by"
-                ).order_by("-is_active", "role", "id"),
+                ).order_by("-is_active", LEAD_FIRST, "id"),
             ),
             Prefetch(
                 "replies",

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from suggestions import pickers
+from suggestions import saved_filters
 from suggestions import views
 
 app_name = "suggestions"
@@ -10,6 +12,9 @@ urlpatterns = [
     path("suggestions/", views.suggestion_list_view, name="list"),
     path("suggestions/new/", views.suggestion_create, name="create"),
     path("suggestions/bulk-assign/", views.bulk_assign, name="bulk_assign"),
+    path("suggestions/pick/<slug:source>/", pickers.picker_options, name="picker"),
+    path("suggestions/filters/save/", saved_filters.save, name="filter_save"),
+    path("suggestions/filters/<int:pk>/delete/", saved_filters.delete, name="filter_delete"),
     path("suggestions/<int:pk>/", views.detail, name="detail"),
     path("suggestions/<int:pk>/deputy-phone/", views.deputy_phone, name="deputy_phone"),
     path("suggestions/<int:pk>/do/<slug:name>/", views.action_view, name="action"),

@@ -83,6 +83,10 @@ def home(request):
 # The list
 
 
+# The conditions always in view on the list; the others fold under 更多条件.
+PRIMARY_FILTERS = ("q", "year", "department", "deputy", "deadline")
+
+
 def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
     today = timezone.localdate()
     window = due_soon(today)
@@ -111,6 +115,14 @@ def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
         "has_drafts": any(s.status == Status.DRAFT for s in page),
         "bulk_form": bulk_form or forms.BulkAssignForm(),
         "full_query": request.GET.urlencode(),
+        "primary_filters": PRIMARY_FILTERS,
+        "more_active": sum(
+            1
+            for name in filterset.form.fields
+            if name not in (*PRIMARY_FILTERS, "o") and request.GET.get(name)
+        ),
+        # Read only by the full page's filter bar (a query set: the partial never asks).
+        "saved_filters": request.user.saved_filters.all(),
     }
 
 

@@ -36,4 +36,89 @@
       event.preventDefault();
     }
   });
+
+  // The list's selection: the header box ticks the page, the bulk bar counts the ticks.
+  function countSelection(form) {
+    var bar = form.querySelector("[data-bulk-bar]");
+    if (!bar) return;
+    var n = form.querySelectorAll('input[name="ids"]:checked').length;
+    bar.querySelector("[data-selected-count]").textContent = "已选" + n + "件";
+    bar.classList.toggle("has-selection", n > 0);
+  }
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.form || box.type !== "checkbox") return;
+    var name = box.getAttribute("data-select-all");
+    if (name) {
+      box.form.querySelectorAll('input[name="' + name + '"]').forEach(function (each) {
+        each.checked = box.checked;
+      });
+    }
+    if (name || box.name === "ids") countSelection(box.form);
+  });
+
+  // Type-ahead pickers (suggestions/pickers.py): every <select data-typeahead> becomes a
+  // Tom Select. An empty attribute filters the rendered options; a URL asks the server
+  // for matches as the user types. The <select> stays the form's field, and its change
+  // event still drives the list's filter form.
+  var TEXTS = {
+    no_results: "没有找到，请换个关键词",
+    loading: "正在查找…"
+  };
+  function typeahead(select) {
+    if (!window.TomSelect || select.tomselect) return;
+    var url = select.getAttribute("data-typeahead");
+    // The empty choice ("（全部）", "（请选择）") becomes the placeholder, and a single
+    // select gets a clear button to return to it.
+    var empty = select.querySelector('option[value=""]');
+    var hint = url ? "输入姓名查找" : "输入名称查找";
+    var settings = {
+      allowEmptyOption: false,
+      maxOptions: 50,
+      placeholder: empty ? empty.textContent.trim() + " " + hint : hint,
+      plugins: select.multiple ? ["remove_button"] : empty ? { clear_button: { title: "清除" } } : [],
+      render: {
+        no_results: function () {
+          return '<div class="no-results">' + TEXTS.no_results + "</div>";
+        },
+        loading: function () {
+          return '<div class="loading">' + TEXTS.loading + "</div>";
+        }
+      }
+    };
+    if (url) {
+      settings.valueField = "value";
+      settings.labelField = "text";
+      settings.searchField = ["text"];
+      settings.shouldLoad = function (query) {
+        return query.trim().length > 0;
+      };
+      settings.load = function (query, callback) {
+        fetch(url + "?q=" + encodeURIComponent(query), {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" }
+        })
+          .then(function (response) {
+            return response.ok ? response.json() : { results: [] };
+          })
+          .then(function (data) {
+            callback(data.results);
+          })
+          .catch(function () {
+            callback();
+          });
+      };
+    }
+    new window.TomSelect(select, settings);
+  }
+  function typeaheads(root) {
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("select[data-typeahead]").forEach(typeahead);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    typeaheads(document);
+  });
+  document.addEventListener("htmx:load", function (event) {
+    typeaheads(event.target);
+  });
 })();

@@ -4,6 +4,7 @@
     handling.py  assignments and the return / extension requests with their decisions
     records.py   reply rounds, follow-ups, the outcome ledger, feedback, the timeline, exports
     calendar.py  the working-day calendar and the deadline policy
+    preferences.py  what a user keeps for itself (its saved list filters)
 
 Rules live in suggestions/services/; these models hold fields, choices, constraints and
 properties of their own row.
@@ -27,6 +28,7 @@ from suggestions.models.items import Status
 from suggestions.models.items import Suggestion
 from suggestions.models.items import Topic
 from suggestions.models.items import suggestion_code
+from suggestions.models.preferences import SavedFilter
 from suggestions.models.records import CloseReason
 from suggestions.models.records import Event
 from suggestions.models.records import ExportLog
@@ -36,6 +38,7 @@ from suggestions.models.records import OutcomeChange
 from suggestions.models.records import Reply
 
 __all__ = [
+    "SavedFilter",
     "CloseReason",
     "ENDED_STATUSES",
     "FOLLOW_UP_OUTCOMES",

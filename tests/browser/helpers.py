@@ -61,3 +61,14 @@ def write_reference_data() -> None:
         ("suggestions.migrations.0002_fill_calendar_and_policy", "fill"),
     ):
         getattr(importlib.import_module(module), step)(apps, None)
+
+
+def pick(page, label: str, text: str, *, exact: bool = False) -> None:
+    """Choose `text` in the type-ahead picker (Tom Select) labelled `label`, as a user does:
+    type part of it, click the match, close the list."""
+    box = page.get_by_role("combobox", name=label, exact=exact)
+    box.click()
+    box.fill(text)
+    listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
+    listbox.get_by_role("option", name=text).first.click()
+    box.press("Escape")

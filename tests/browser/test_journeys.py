@@ -18,6 +18,7 @@ from tests.browser.helpers import VIEWPORT
 from tests.browser.helpers import add_months
 from tests.browser.helpers import at
 from tests.browser.helpers import iso
+from tests.browser.helpers import pick
 from tests.browser.helpers import shot
 from tests.browser.helpers import today
 from tests.browser.helpers import write_pdf
@@ -115,7 +116,7 @@ def test_a_suggestion_goes_from_registration_to_rework(open_as, live_server, tmp
         "部分老旧小区加装电梯审批环节多、周期长，建议简化流程。"
     )
     office.get_by_label("主题分类").select_option(label="住房保障与旧区改造")
-    office.get_by_label("领衔代表").select_option(label="张伟")
+    pick(office, "领衔代表", "张伟")
     office.get_by_label("收到日期").fill(iso(received))
     office.get_by_role("button", name="保存").click()
     expect(office.get_by_role("heading", level=1)).to_have_text(title)
@@ -130,8 +131,8 @@ def test_a_suggestion_goes_from_registration_to_rework(open_as, live_server, tmp
     # … and assigns it: 区房管局 leads, 区建设管理委 co-handles.
     office.get_by_role("link", name="交办", exact=True).click()
     expect(office.get_by_role("heading", name="交办")).to_be_visible()
-    office.get_by_label("主办单位").select_option(label="区房管局")
-    office.get_by_label("会办单位").select_option(label=["区建设管理委"])
+    pick(office, "主办单位", "区房管局")
+    pick(office, "会办单位", "区建设管理委")
     expect(office.get_by_label("交办日期")).to_have_value(iso(day))
     office.get_by_role("button", name="确定交办").click()
     expect(office.get_by_role("status")).to_contain_text("已交办。")
@@ -217,6 +218,7 @@ def test_a_suggestion_goes_from_registration_to_rework(open_as, live_server, tmp
     expect(unsatisfied.get_by_role("link", name=title)).to_be_visible()
     supervisor.get_by_role("link", name="建议列表").click()
     expect(supervisor.locator("#results tbody tr")).to_have_count(2)
+    supervisor.get_by_text("更多条件").click()  # 办理状态 is folded under it
     supervisor.locator(".field-status").get_by_label("重新办理").check()
     supervisor.wait_for_url(re.compile(r"status=rework"))
     expect(supervisor.locator("#results tbody tr")).to_have_count(1)
@@ -293,10 +295,11 @@ def test_filters_update_in_place_and_the_url_can_be_shared(open_as, live_server)
     page.get_by_role("link", name="建议列表").click()
     expect(page.locator("#results tbody tr")).to_have_count(5)
     page.evaluate("window.__sameDocument = 'still here'")
+    page.get_by_text("更多条件").click()  # 办理状态 is folded under it
     page.locator(".field-status").get_by_label("办理中").check()
     page.wait_for_url(re.compile(r"status=in_progress"))
     expect(page.locator("#results tbody tr")).to_have_count(3)
-    page.get_by_label("承办单位", exact=True).select_option(label="区房管局")
+    pick(page, "承办单位", "区房管局", exact=True)
     page.wait_for_url(re.compile(rf"department={fangguan_dept.pk}"))
     expect(page.locator("#results tbody tr")).to_have_count(2)
     assert result_titles(page) == wanted
@@ -319,9 +322,12 @@ def test_filters_update_in_place_and_the_url_can_be_shared(open_as, live_server)
     colleague = open_as("office2")
     colleague.goto(bookmark)
     assert result_titles(colleague) == wanted
+    # The folded conditions open by themselves when one of them is set.
+    expect(colleague.locator("details.more-filters")).to_have_attribute("open", "")
     expect(colleague.locator(".field-status").get_by_label("办理中")).to_be_checked()
     expect(colleague.locator(".field-status").get_by_label("已交办")).not_to_be_checked()
-    expect(colleague.get_by_label("承办单位", exact=True)).to_have_value(str(fangguan_dept.pk))
+    expect(colleague.locator("select#id_department")).to_have_value(str(fangguan_dept.pk))
+    expect(colleague.locator(".field-department .ts-control")).to_contain_text("区房管局")
 
     # Sorting by 期限 reorders the rows and keeps the filters.
     colleague.evaluate("window.__sameDocument = 'still here'")
@@ -339,7 +345,8 @@ def test_filters_update_in_place_and_the_url_can_be_shared(open_as, live_server)
     # The sorted, filtered URL also stands on its own.
     colleague.reload()
     assert result_titles(colleague) == by_due
-    expect(colleague.get_by_label("承办单位", exact=True)).to_have_value(str(fangguan_dept.pk))
+    expect(colleague.locator("select#id_department")).to_have_value(str(fangguan_dept.pk))
+    expect(colleague.locator(".field-department .ts-control")).to_contain_text("区房管局")
 
 
 # ---------------------------------------------------------------------------------------

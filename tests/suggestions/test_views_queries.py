@@ -236,10 +236,11 @@ HEADER_DEPARTMENT = 1
 
 # The plain list page of the office:
 # 4 deadline policy, 5 calendar slice (the due-soon threshold of the deadline column),
-# 6 COUNT for the paginator, 7 sessions, 8 departments, 9 deputies (the filter form's
-# selects), 10 the page of rows with their lead deputy, 11 their active assignments with
-# departments (one prefetch), 12-13 active departments for the bulk-assign lead and co
-# selects.
+# 6 COUNT for the paginator, 7 sessions, 8 departments (the filter form's selects; the
+# deputy picker renders only the chosen deputy, none here, and finds the others as the user
+# types), 9 the user's saved filters (我的筛选), 10 the page of rows with their lead deputy,
+# 11 their active assignments with departments (one prefetch), 12-13 active departments
+# for the bulk-assign lead and co selects.
 LIST_PAGE = 10
 
 # The detail page:
@@ -268,9 +269,9 @@ def test_list_page_query_counts(client, builder, office, lead_handler, lead_depa
 
     # Filters and a sort:
     # 4 policy, 5 calendar, 6 the department of the filter (validating its id), 7 COUNT
-    # (DISTINCT, for the multiple-choice status), 8 sessions, 9 departments, 10 deputies,
-    # 11 the page of rows, 12 their active assignments. No draft on the page, so no
-    # bulk-assign form and none of its two selects.
+    # (DISTINCT, for the multiple-choice status), 8 sessions, 9 departments, 10 saved
+    # filters, 11 the page of rows, 12 their active assignments. No draft on the page, so
+    # no bulk-assign form and none of its two selects.
     url = (
         f"{LIST}?year=2024&status=assigned&status=in_progress&department={lead_department.pk}"
         "&department_role=lead&key_supervision=false&topic=transport&q=停车&o=-due_on"
@@ -290,7 +291,8 @@ def test_list_page_query_counts(client, builder, office, lead_handler, lead_depa
     assert response.context["page"].paginator.count >= 1
     assert len(queries) == REQUEST + LIST_PAGE - 2, queries
 
-    # The HTMX partial has no filter form (-3: sessions, departments, deputies).
+    # The HTMX partial has no filter form and no saved filters (-3: sessions, departments,
+    # saved filters).
     response, queries = count_queries(
         client, f"{LIST}?o=title", headers={"HX-Request": "true", "HX-Target": "results"}
     )

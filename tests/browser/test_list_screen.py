@@ -1,0 +1,88 @@
+"""The list as a clerk sees it at 1366×768 (issue 14): the first result row on the first
+screen, deputies found by typing, select-all with the floating bulk bar, a saved filter."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from suggestions import services
+from tests.browser.conftest import login
+from tests.factories import DepartmentFactory
+from tests.factories import DeputyFactory
+from tests.factories import SuggestionFactory
+from tests.factories import office_user
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def items(db):
+    office = office_user(username="office")
+    chen = DeputyFactory(name="陈建华", delegation="南京西路街道代表组")
+    others = [DeputyFactory(name=f"代表{i:02d}") for i in range(40)]
+    fangguan = DepartmentFactory(name="区房管局")
+    for i in range(30):
+        SuggestionFactory(title=f"关于改善社区环境的建议{i:02d}", lead_deputy=others[i])
+    led = SuggestionFactory(title="关于加装电梯的建议", lead_deputy=chen)
+    services.suggestion_assign(suggestion=led, lead=fangguan, actor=office)
+    cosigned = SuggestionFactory(title="关于电梯维保的建议", lead_deputy=others[0])
+    cosigned.co_signers.add(chen)
+    return office
+
+
+def test_the_first_row_shows_on_the_first_screen_and_more_conditions_fold(page, live_server, items):
+    login(page, live_server, "office")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/suggestions/")
+    first_row = page.locator("#results tbody tr").first
+    box = first_row.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 768, box
+    more = page.locator("details.more-filters")
+    assert more.get_attribute("open") is None
+    expect(more.get_by_text("办理状态")).to_be_hidden()
+    more.locator("summary").click()
+    expect(more.get_by_text("办理状态")).to_be_visible()
+
+
+def test_a_deputy_is_found_by_typing_and_filters_the_list(page, live_server, items):
+    login(page, live_server, "office")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/suggestions/")
+    picker = page.locator(".field-deputy .ts-control input")
+    picker.click()
+    picker.fill("陈建")
+    option = page.locator(".ts-dropdown .option", has_text="陈建华（南京西路街道代表组）")
+    option.click()
+    page.wait_for_url("**deputy=*")
+    titles = page.locator("#results tbody tr td:nth-child(3)")
+    expect(titles).to_have_count(2)
+    assert sorted(titles.all_inner_texts()) == ["关于加装电梯的建议", "关于电梯维保的建议"]
+
+
+def test_select_all_ticks_the_page_and_the_bar_counts(page, live_server, items):
+    login(page, live_server, "office")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/suggestions/?o=number")
+    bar = page.locator("[data-bulk-bar]")
+    expect(bar.locator("[data-selected-count]")).to_have_text("已选0件")
+    page.get_by_label("全选本页").check()
+    ticked = page.locator('input[name="ids"]:checked').count()
+    assert ticked == page.locator('input[name="ids"]').count() > 1
+    expect(bar.locator("[data-selected-count]")).to_have_text(f"已选{ticked}件")
+    # The bar floats: at the top of the list its buttons are still on screen.
+    box = bar.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 768, box
+
+
+def test_a_saved_filter_opens_the_same_conditions(page, live_server, items):
+    login(page, live_server, "office")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/suggestions/?q=电梯")
+    page.get_by_placeholder("为当前条件起个名称").fill("电梯")
+    page.get_by_role("button", name="保存当前筛选").click()
+    expect(page.get_by_text("已保存为“电梯”")).to_be_visible()
+    page.goto(f"{live_server.url}/suggestions/")
+    page.locator(".saved-filter a", has_text="电梯").click()
+    page.wait_for_url("**q=*")
+    expect(page.locator("#results tbody tr")).to_have_count(2)
