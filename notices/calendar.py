@@ -11,6 +11,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from config.gongwen import cn_date
 from departments import roles
 from suggestions.models import Assignment
 from suggestions.models import Status
@@ -56,7 +57,7 @@ def feed_for(user, *, base_url: str) -> bytes:
         event.add("dtstart", due_on)
         event.add("dtend", due_on + dt.timedelta(days=1))
         event.add("summary", f"【{what}到期】{item.code} {item.title}")
-        event.add("description", f"{item.title}\n{what}期限：{due_on:%Y年%m月%d日}")
+        event.add("description", f"{item.title}\n{what}期限：{cn_date(due_on)}")
         event.add("url", f"{base_url}/suggestions/{item.pk}/")
         cal.add_component(event)
     return cal.to_ical()

@@ -23,6 +23,7 @@ from functools import cache
 from django.db.models import Min
 from django.db.models import Q
 
+from config.gongwen import cn_date
 from notices.models import Kind
 from notices.services import Notice
 from notices.services import notify
@@ -71,7 +72,7 @@ def _rows():
 
 
 def _on(day: dt.date) -> str:
-    return f"{day:%Y年%m月%d日}"
+    return cn_date(day)
 
 
 class _Plan:

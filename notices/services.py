@@ -22,6 +22,7 @@ from dataclasses import field
 from django.db import transaction
 from django.db.models import Q
 
+from config.gongwen import cn_date
 from departments.models import Role
 from departments.models import User
 from notices.models import Delivery
@@ -222,7 +223,7 @@ def notify_assigned(*, suggestion, lead_id: int, co: Iterable, reassigned: bool 
         Notice(
             s.pk,
             kind,
-            f"{_item(s)}已{what}贵单位主办，请于{s.reply_due_on:%Y年%m月%d日}前答复代表。",
+            f"{_item(s)}已{what}贵单位主办，请于{cn_date(s.reply_due_on)}前答复代表。",
             s.reply_due_on,
             occasion,
             departments=(lead_id,),
@@ -243,7 +244,7 @@ def notify_assigned(*, suggestion, lead_id: int, co: Iterable, reassigned: bool 
             Notice(
                 s.pk,
                 Kind.CO_OPINION_DUE,
-                f"{_item(s)}请于{a.opinion_due_on:%Y年%m月%d日}前向主办单位提交会办意见。",
+                f"{_item(s)}请于{cn_date(a.opinion_due_on)}前向主办单位提交会办意见。",
                 a.opinion_due_on,
                 occasion,
                 departments=(a.department_id,),
@@ -260,7 +261,7 @@ def notify_request_decided(*, suggestion, request, approved: bool, extension: bo
     result = "同意" if approved else "不同意"
     text = f"区政府办公室{result}贵单位对{_item(s)}的{what}申请。"
     if extension and approved:
-        text += f"答复期限延至{request.requested_due_on:%Y年%m月%d日}。"
+        text += f"答复期限延至{cn_date(request.requested_due_on)}。"
     if request.decision_note:
         text += f"说明：{request.decision_note}"
     kind = Kind.EXTENSION_DECIDED if extension else Kind.RETURN_DECIDED
@@ -310,7 +311,7 @@ def notify_replied(*, suggestion, reply):
 def notify_rework(*, suggestion, lead_id: int | None, comment: str):
     """不满意，重新办理 to the lead department and the supervisors."""
     s = suggestion
-    text = f"代表对{_item(s)}的答复不满意，请于{s.due_on:%Y年%m月%d日}前重新办理。"
+    text = f"代表对{_item(s)}的答复不满意，请于{cn_date(s.due_on)}前重新办理。"
     if comment:
         text += f"代表意见：{comment}"
     departments = (lead_id,) if lead_id else ()

@@ -8,11 +8,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from config.gongwen import cn_date
 from departments import roles
 from departments.models import User
 from reports.models import IssuedReport
 from reports.models import IssuedReportFile
-from reports.narrative import cn_date
 from reports.narrative import narrative_sections
 from reports.renderers import RENDERERS
 from reports.renderers import report_to_dict
@@ -32,7 +32,7 @@ def report_issue(
         raise ValidationError("截至日期还未到，不能印发该期报告。", code="date")
     if issued_report_for(scope, as_of) is not None:
         raise ValidationError(
-            f"截至{as_of:%Y年%m月%d日}的该范围报告已印发，已印发的报告不能重复印发或修改。",
+            f"截至{cn_date(as_of)}的该范围报告已印发，已印发的报告不能重复印发或修改。",
             code="duplicate",
         )
     report = report_get(scope=scope, as_of=as_of, previous_as_of=previous_as_of)

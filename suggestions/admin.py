@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin import ReadOnlyAdmin
 from config.admin import ReadOnlyInline
+from config.gongwen import cn_date
 from suggestions.deadlines import calendar_range
 from suggestions.models import Assignment
 from suggestions.models import CalendarDay
@@ -112,7 +113,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
         _, last = calendar_range()
         horizon = timezone.localdate() + dt.timedelta(days=365)
         if last is None or last < horizon:
-            shown = f"{last:%Y年%m月%d日}" if last else "（无）"
+            shown = cn_date(last) if last else "（无）"
             messages.warning(
                 request,
                 f"工作日历仅维护至{shown}。此后的日期只按周一至周五计算工作日，"

@@ -14,7 +14,20 @@
     empty.forEach(function (key) {
       data.delete(key);
     });
+    // The filter form asks again when nothing changed (typing, then leaving the field):
+    // skip that request, so no second history entry makes Back need two presses.
+    if (event.detail.elt && event.detail.elt.id === "filters") {
+      if (sameQuery(new URLSearchParams(data), new URLSearchParams(window.location.search))) {
+        event.preventDefault();
+      }
+    }
   });
+  function sameQuery(a, b) {
+    var left = [], right = [];
+    a.forEach(function (value, key) { left.push(key + "=" + value); });
+    b.forEach(function (value, key) { if (key !== "page") right.push(key + "=" + value); });
+    return left.sort().join("&") === right.sort().join("&");
+  }
 
   // Behaviours named by data- attributes, since the Content-Security-Policy allows no
   // inline script or handler attributes.

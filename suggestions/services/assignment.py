@@ -373,11 +373,12 @@ def extension_request(
     if not reason.strip():
         _refuse("请填写延期理由。", code="reason")
     current = assignment.due_in_force
-    limit = add_months(assignment.reply_due_on, DeadlinePolicy.current().max_extension_months)
+    months = DeadlinePolicy.current().max_extension_months
+    limit = add_months(assignment.reply_due_on, months)
     if requested_due_on <= current:
         _refuse(f"申请延期的日期须晚于当前期限（{current:%Y-%m-%d}）。", code="date")
     if requested_due_on > limit:
-        _refuse(f"延期最长至{limit:%Y-%m-%d}（原期限后不超过规定月数）。", code="date")
+        _refuse(f"延期最长至{limit:%Y-%m-%d}（原办复期限后不超过{months}个月）。", code="date")
     request = ExtensionRequest(
         assignment=assignment, reason=reason.strip(), requested_due_on=requested_due_on
     )

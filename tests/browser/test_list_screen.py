@@ -86,3 +86,21 @@ def test_a_saved_filter_opens_the_same_conditions(page, live_server, items):
     page.locator(".saved-filter a", has_text="电梯").click()
     page.wait_for_url("**q=*")
     expect(page.locator("#results tbody tr")).to_have_count(2)
+
+
+def test_one_back_press_undoes_one_filter(page, live_server, items):
+    login(page, live_server, "office")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/suggestions/")
+    before = page.evaluate("history.length")
+    page.get_by_label("关键词").fill("电梯")
+    page.wait_for_url("**q=*")
+    expect(page.locator("#results tbody tr")).to_have_count(2)
+    # Leaving the field fires change, with nothing new to ask: no second entry.
+    page.get_by_label("关键词").dispatch_event("change")
+    page.wait_for_timeout(300)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("history.length") == before + 1
+    page.go_back()
+    page.wait_for_url(f"{live_server.url}/suggestions/")
+    expect(page.locator("#results tbody tr")).to_have_count(32)

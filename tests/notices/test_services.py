@@ -102,7 +102,7 @@ def test_extension_decision_goes_to_the_requesting_department(
         request=ExtensionRequest.objects.get(pk=request.pk), actor=office, approve=True, when=when
     )
     notice = Notification.objects.get(recipient=lead_handler, kind=Kind.EXTENSION_DECIDED)
-    assert "2024年06月01日" in notice.text
+    assert "2024年6月1日" in notice.text
     assert Kind.EXTENSION_DECIDED not in received(co_handler)
 
 

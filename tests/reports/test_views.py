@@ -1,11 +1,14 @@
 """The report page, downloads, issuing, and the supervisors' dashboard."""
 
+import html
 import json
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.models import IssuedReport
 from security.models import AuditEvent
@@ -186,3 +189,26 @@ def test_dashboard_department_table_sorts(client, demo, supervisor):
     response = client.get(reverse("reports:dashboard"), {"year": 2023, "sort": "name"})
     names = [row.name for row in response.context["departments"]]
     assert names == sorted(names)
+
+
+def test_dashboard_department_rows_lead_to_their_items_in_the_list(client, demo, supervisor):
+    """The department's name, its 交办 count and its 超期 count open the list filtered to
+    the same items (the demo as of today: no item changed lead department since)."""
+    client.force_login(supervisor)
+    year = timezone.localdate().year
+    response = client.get(reverse("reports:dashboard"), {"year": year})
+    page = response.content.decode()
+    rows = [r for r in response.context["departments"] if r.assigned]
+    assert rows
+    checked_overdue = False
+    for row in rows:
+        links = re.findall(
+            rf'href="([^"]*department={row.department_id}&amp;department_role=lead[^"]*)"', page
+        )
+        assert links, row.name
+        for link in set(links):
+            listed = client.get(html.unescape(link)).context["page"].paginator.count
+            expected = row.overdue if "deadline=overdue" in link else row.assigned
+            checked_overdue |= "deadline=overdue" in link
+            assert listed == expected, (row.name, link)
+    assert checked_overdue

@@ -229,7 +229,7 @@ def test_extension_beyond_three_months_after_the_due_date_is_refused(journey):
             when=at(LATER),
         ),
         s.pk,
-        "延期最长至2024-08-01",
+        "延期最长至2024-08-01（原办复期限后不超过3个月）",
     )
     request = services.extension_request(
         suggestion=s,
