@@ -133,7 +133,9 @@ class ItemState:
         drafts = ReplyDraft.objects.filter(suggestion=suggestion, stage__in=OPEN_DRAFT_STAGES)
         return {
             "policy": HandlingPolicy.current(),
-            "draft": drafts.prefetch_related("countersigns").first(),
+            "draft": drafts.select_related("department", "created_by")
+            .prefetch_related("countersigns")
+            .first(),
         }
 
     @property
@@ -147,6 +149,12 @@ class ItemState:
     @property
     def needs_countersign(self) -> bool:
         return bool(self.policy and self.policy.countersign and self.co_assignments)
+
+    @property
+    def countersign_rows(self) -> list[tuple[Assignment, Any]]:
+        """Each co department with its countersign of the draft in play (None: not yet)."""
+        signs = {c.department_id: c for c in self.draft.countersigns.all()} if self.draft else {}
+        return [(a, signs.get(a.department_id)) for a in self.co_assignments]
 
     @property
     def reply_goes_through_draft(self) -> bool:
