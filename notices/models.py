@@ -54,6 +54,10 @@ class Kind(models.TextChoices):
     DRAFT_ANSWERED = "draft_answered", "联名答复"
     DRAFT_SUBMITTED = "draft_submitted", "代表建议待受理"
     DRAFT_DECIDED = "draft_decided", "网上建议受理结果"
+    REPLY_REVIEW = "reply_review", "答复待审核"
+    REPLY_RETURNED = "reply_returned", "答复退回修改"
+    COUNTERSIGN_DUE = "countersign_due", "待会签"
+    COUNTERSIGNED = "countersigned", "会签意见"
 
 
 class Notification(models.Model):

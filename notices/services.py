@@ -427,3 +427,63 @@ def notify_draft_decided(*, draft):
         draft_id=draft.pk,
     )
     return notify([notice])
+
+
+# Reply review and countersign (DESIGN §11)
+
+
+@_safely
+def notify_reply_review(*, suggestion, draft):
+    """答复待审核 to the office."""
+    s = suggestion
+    text = f"{draft.department}已提交{_item(s)}的答复稿（{draft.get_outcome_display()}），请审核。"
+    return notify([Notice(s.pk, Kind.REPLY_REVIEW, text, None, f"v{s.version}", office=True)])
+
+
+@_safely
+def notify_reply_returned(*, suggestion, draft):
+    """答复退回修改 to the lead department, with the office's reason."""
+    s = suggestion
+    text = f"{_item(s)}的答复稿已被区政府办公室退回修改。理由：{draft.review_note}"
+    return notify(
+        [
+            Notice(
+                s.pk,
+                Kind.REPLY_RETURNED,
+                text[:500],
+                s.due_on,
+                f"v{s.version}",
+                departments=(draft.department_id,),
+            )
+        ]
+    )
+
+
+@_safely
+def notify_countersign_due(*, suggestion, department_ids: Iterable[int]):
+    """待会签 to the co departments."""
+    s = suggestion
+    text = f"主办单位已提交{_item(s)}的答复稿，请会签（同意，或提出不同意见）。"
+    return notify(
+        [
+            Notice(s.pk, Kind.COUNTERSIGN_DUE, text, None, f"v{s.version}", departments=(d,))
+            for d in department_ids
+        ]
+    )
+
+
+@_safely
+def notify_countersigned(*, suggestion, sign, lead_id: int):
+    """会签意见 to the lead department."""
+    s = suggestion
+    verdict = "同意" if sign.agree else "不同意"
+    text = f"{sign.department}对{_item(s)}的答复稿会签意见：{verdict}"
+    if sign.opinion:
+        text += f"。{sign.opinion}"
+    return notify(
+        [
+            Notice(
+                s.pk, Kind.COUNTERSIGNED, text[:500], None, f"v{s.version}", departments=(lead_id,)
+            )
+        ]
+    )

@@ -74,6 +74,21 @@ def _letter_name(data, state) -> str:
     return data["letter"].name if data["letter"] else ""
 
 
+REPLY_FIELDS = (
+    "outcome",
+    "text",
+    "replied_on",
+    "promised_on",
+    "letter",
+    "contact_person",
+    "contact_phone",
+)
+
+
+def _agrees(data, state) -> bool:
+    return data["decision"] == "agree"
+
+
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in [
@@ -122,20 +137,44 @@ ACTIONS: dict[str, Action] = {
             "reply",
             "答复代表",
             forms.ReplyForm,
-            _calls(
-                services.reply_submit,
-                "outcome",
-                "text",
-                "replied_on",
-                "promised_on",
-                "letter",
-                "contact_person",
-                "contact_phone",
-                letter_name=_letter_name,
-            ),
+            _calls(services.reply_submit, *REPLY_FIELDS, letter_name=_letter_name),
             "已答复代表。",
             "replied_on",
             multipart=True,
+            style="primary",
+        ),
+        Action(
+            "reply_draft",
+            "提交答复稿",
+            forms.ReplyForm,
+            _calls(services.reply_draft_submit, *REPLY_FIELDS, letter_name=_letter_name),
+            "答复稿已提交。",
+            "replied_on",
+            multipart=True,
+            style="primary",
+        ),
+        Action(
+            "countersign",
+            "会签答复稿",
+            forms.CountersignForm,
+            _calls(services.reply_countersign, "opinion", agree=_agrees),
+            "会签意见已送主办单位。",
+            style="primary",
+        ),
+        Action(
+            "countersigned_submit",
+            "提交会签后的答复",
+            forms.AcknowledgeForm,
+            _calls(services.reply_countersigned_submit),
+            "答复已提交。",
+            style="primary",
+        ),
+        Action(
+            "reply_review",
+            "审核答复",
+            forms.ReplyReviewForm,
+            _calls(services.reply_review, "decision", "note", "promised_on", "outcome"),
+            "审核意见已保存。",
             style="primary",
         ),
         Action(
@@ -222,6 +261,10 @@ ACTION_ORDER = [
     "acknowledge",
     "co_opinion",
     "reply",
+    "reply_draft",
+    "countersign",
+    "countersigned_submit",
+    "reply_review",
     "assign",
     "return_decide",
     "extension_decide",

@@ -19,6 +19,7 @@ from suggestions.models import Event
 from suggestions.models import ExportLog
 from suggestions.models import Feedback
 from suggestions.models import FollowUp
+from suggestions.models import HandlingPolicy
 from suggestions.models import Reply
 from suggestions.models import Suggestion
 
@@ -137,6 +138,20 @@ class DeadlinePolicyAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return not DeadlinePolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HandlingPolicy)
+class HandlingPolicyAdmin(SimpleHistoryAdmin):
+    """The two switches of DESIGN §11 (答复审核, 会签); a draft already under way finishes
+    the way it started only as far as the switches still ask for it."""
+
+    list_display = ["__str__", "reply_review", "countersign", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not HandlingPolicy.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

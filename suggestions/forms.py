@@ -294,6 +294,43 @@ LETTER_AGAIN = (
 )
 
 
+class CountersignForm(VersionedForm):
+    decision = forms.ChoiceField(
+        label="会签意见",
+        choices=[("agree", "同意"), ("disagree", "不同意")],
+        widget=forms.RadioSelect,
+    )
+    opinion = forms.CharField(
+        label="意见", widget=TEXTAREA, required=False, help_text="不同意时必填"
+    )
+
+
+class ReplyReviewForm(VersionedForm):
+    decision = forms.ChoiceField(
+        label="审核意见",
+        choices=[
+            ("send", "送达代表"),
+            ("return", "退回修改"),
+            ("reclassify", "调整办理结果后送达"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    outcome = forms.ChoiceField(
+        label="调整后的办理结果",
+        choices=[("", "（不调整）"), *Outcome.choices],
+        required=False,
+    )
+    promised_on = forms.DateField(
+        label="计划完成时间",
+        widget=DATE,
+        required=False,
+        help_text="调整为“正在解决”“计划解决”时必填",
+    )
+    note = forms.CharField(
+        label="理由", widget=TEXTAREA, required=False, help_text="退回或调整办理结果时必填"
+    )
+
+
 class FeedbackForm(VersionedForm):
     satisfaction = forms.ChoiceField(
         label="代表满意度", choices=Satisfaction.choices, widget=forms.RadioSelect

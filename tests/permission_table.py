@@ -11,6 +11,11 @@ ALL_ACTIONS = [
     "acknowledge",
     "co_opinion",
     "reply",
+    # DESIGN §11, never offered with both switches off (their default, and these stages'):
+    "reply_draft",
+    "countersign",
+    "countersigned_submit",
+    "reply_review",
     "return_request",
     "return_decide",
     "extension_request",

@@ -332,6 +332,30 @@ class FollowUpRecordSerializer(VersionSerializer):
     )
 
 
+COUNTERSIGN_DECISIONS = [("agree", "同意"), ("disagree", "不同意")]
+REVIEW_DECISIONS = [
+    ("send", "送达代表"),
+    ("return", "退回修改"),
+    ("reclassify", "调整办理结果后送达"),
+]
+
+
+class CountersignSerializer(VersionSerializer):
+    decision = serializers.ChoiceField(COUNTERSIGN_DECISIONS)
+    opinion = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ReplyReviewSerializer(VersionSerializer):
+    decision = serializers.ChoiceField(REVIEW_DECISIONS)
+    note = serializers.CharField(
+        allow_blank=True, required=False, default="", help_text="退回或调整办理结果时必填"
+    )
+    outcome = serializers.ChoiceField(
+        [("", "（不调整）"), *Outcome.choices], required=False, default="", allow_blank=True
+    )
+    promised_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
 class KeySupervisionSerializer(VersionSerializer):
     key_supervision = serializers.BooleanField()
     note = serializers.CharField(allow_blank=True, required=False, default="")
@@ -354,6 +378,10 @@ ACTION_SERIALIZERS = {
     "return_decide": ReturnDecideSerializer,
     "co_opinion": CoOpinionSerializer,
     "reply": ReplySubmitSerializer,
+    "reply_draft": ReplySubmitSerializer,
+    "countersign": CountersignSerializer,
+    "countersigned_submit": VersionSerializer,
+    "reply_review": ReplyReviewSerializer,
     "feedback": FeedbackRecordSerializer,
     "extension_request": ExtensionRequestSerializer,
     "extension_decide": ExtensionDecideSerializer,

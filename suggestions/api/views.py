@@ -170,7 +170,7 @@ def _int_or_none(value) -> int | None:
 
 def _action_endpoint(name: str):
     serializer = ACTION_SERIALIZERS[name]
-    multipart = name == "reply"
+    multipart = ACTIONS[name].multipart
 
     def endpoint(self, request, pk=None):
         return self.act(request, name)

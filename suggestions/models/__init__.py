@@ -5,6 +5,7 @@
     records.py   reply rounds, follow-ups, the outcome ledger, feedback, the timeline, exports
     calendar.py  the working-day calendar and the deadline policy
     preferences.py  what a user keeps for itself (its saved list filters)
+    review.py    the handling switches, the reply draft under countersign / review (§11)
 
 Rules live in suggestions/services/; these models hold fields, choices, constraints and
 properties of their own row.
@@ -36,6 +37,9 @@ from suggestions.models.records import Feedback
 from suggestions.models.records import FollowUp
 from suggestions.models.records import OutcomeChange
 from suggestions.models.records import Reply
+from suggestions.models.review import Countersign
+from suggestions.models.review import HandlingPolicy
+from suggestions.models.review import ReplyDraft
 
 __all__ = [
     "SavedFilter",
@@ -45,17 +49,20 @@ __all__ = [
     "OPEN_STATUSES",
     "Assignment",
     "CalendarDay",
+    "Countersign",
     "DeadlinePolicy",
     "Event",
     "ExportLog",
     "ExtensionRequest",
     "Feedback",
     "FollowUp",
+    "HandlingPolicy",
     "HandlingRequest",
     "Kind",
     "Outcome",
     "OutcomeChange",
     "Reply",
+    "ReplyDraft",
     "RequestStatus",
     "ReturnRequest",
     "Satisfaction",

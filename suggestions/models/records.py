@@ -14,7 +14,25 @@ from suggestions.models.items import Status
 from suggestions.models.items import Suggestion
 
 
-class Reply(models.Model):
+class ReplyContent(models.Model):
+    """What a reply says, shared by the recorded round (Reply) and the lead's draft under
+    countersign or review (ReplyDraft, DESIGN §11)."""
+
+    outcome = models.CharField("办理结果", max_length=20, choices=Outcome.choices)
+    text = models.TextField("答复内容")
+    letter = models.FileField("答复函", upload_to="letters/%Y/%m/", blank=True)
+    letter_name = models.CharField("答复函文件名", max_length=200, blank=True)
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    # DESIGN §11: a reply of 正在解决 / 计划解决 carries the date by which the department
+    # promises completion (the reminders of §9 and the re-check campaigns read it).
+    promised_on = models.DateField("计划完成时间", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Reply(ReplyContent):
     """One round of 办复: the first reply, then one per rework."""
 
     suggestion = models.ForeignKey(
@@ -22,16 +40,7 @@ class Reply(models.Model):
     )
     round = models.PositiveSmallIntegerField("轮次")
     department = protected_fk(Department, "答复单位", related_name="replies")
-    outcome = models.CharField("办理结果", max_length=20, choices=Outcome.choices)
-    text = models.TextField("答复内容")
-    letter = models.FileField("答复函", upload_to="letters/%Y/%m/", blank=True)
-    letter_name = models.CharField("答复函文件名", max_length=200, blank=True)
-    contact_person = models.CharField("联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     replied_on = models.DateField("答复日期")
-    # DESIGN §11: a reply of 正在解决 / 计划解决 carries the date by which the department
-    # promises completion (the reminders of §9 and the re-check campaigns read it).
-    promised_on = models.DateField("计划完成时间", null=True, blank=True)
     created_by = protected_fk(settings.AUTH_USER_MODEL, "经办人")
     created_at = models.DateTimeField("填报时间", auto_now_add=True)
 
@@ -190,6 +199,9 @@ class Event(models.Model):
         RETURN_REJECT = "return_reject", "不同意退办"
         CO_OPINION = "co_opinion", "提交会办意见"
         REPLY = "reply", "办复"
+        REPLY_DRAFT = "reply_draft", "提交答复稿"
+        COUNTERSIGN = "countersign", "会签"
+        REPLY_RETURN = "reply_return", "答复退回修改"
         FEEDBACK = "feedback", "代表反馈"
         EXTENSION_REQUEST = "extension_request", "申请延期"
         EXTENSION_APPROVE = "extension_approve", "同意延期"

@@ -13,6 +13,7 @@ as `services.<name>`.
     intake.py       register (one, or many in bulk), edit, void
     assignment.py   assign, re-assign, acknowledge, return and extension requests
     reply.py        co-handling opinions, replies and the outcome ledger
+    review.py       the reply draft under countersign and the office's review (§11)
     feedback.py     the deputy's rating, closing
     supervision.py  follow-up records, re-checks, key supervision
 """
@@ -38,6 +39,10 @@ from suggestions.services.intake import suggestions_bulk_create
 from suggestions.services.intake import validate_suggestion_fields as validate_suggestion_fields
 from suggestions.services.reply import co_opinion_submit
 from suggestions.services.reply import reply_submit
+from suggestions.services.review import reply_countersign
+from suggestions.services.review import reply_countersigned_submit
+from suggestions.services.review import reply_draft_submit
+from suggestions.services.review import reply_review
 from suggestions.services.rules import ACTION_CHECKS as ACTION_CHECKS
 from suggestions.services.rules import available_actions as available_actions
 from suggestions.services.rules import follow_up_kinds as follow_up_kinds
@@ -52,6 +57,10 @@ __all__ = [
     "extension_request",
     "feedback_record",
     "follow_up_record",
+    "reply_countersign",
+    "reply_countersigned_submit",
+    "reply_draft_submit",
+    "reply_review",
     "reply_submit",
     "return_decide",
     "return_request",

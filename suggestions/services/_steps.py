@@ -18,10 +18,14 @@ from departments.models import User
 from suggestions.models import Assignment
 from suggestions.models import Event
 from suggestions.models import ExtensionRequest
+from suggestions.models import HandlingPolicy
+from suggestions.models import ReplyDraft
 from suggestions.models import RequestStatus
 from suggestions.models import ReturnRequest
 from suggestions.models import Status
 from suggestions.models import Suggestion
+
+OPEN_DRAFT_STAGES = (ReplyDraft.Stage.COUNTERSIGN, ReplyDraft.Stage.REVIEW)
 
 
 class VersionConflict(ValidationError):
@@ -92,6 +96,9 @@ class ItemState:
     pending_returns: list[ReturnRequest]
     pending_extensions: list[ExtensionRequest]
     today: dt.date
+    # Read only while a reply is owed (DESIGN §11): the switches and the draft in play.
+    policy: HandlingPolicy | None = None
+    draft: ReplyDraft | None = None
 
     @classmethod
     def load(
@@ -116,11 +123,43 @@ class ItemState:
             pending_returns=list(ReturnRequest.objects.filter(**pending)) if ids else [],
             pending_extensions=list(ExtensionRequest.objects.filter(**pending)) if ids else [],
             today=today,
+            **cls._reply_stage(suggestion),
         )
+
+    @staticmethod
+    def _reply_stage(suggestion: Suggestion) -> dict:
+        if suggestion.status not in (Status.IN_PROGRESS, Status.REWORK):
+            return {}
+        drafts = ReplyDraft.objects.filter(suggestion=suggestion, stage__in=OPEN_DRAFT_STAGES)
+        return {
+            "policy": HandlingPolicy.current(),
+            "draft": drafts.select_related("department", "created_by")
+            .prefetch_related("countersigns")
+            .first(),
+        }
 
     @property
     def has_reply(self) -> bool:
         return self.suggestion.first_replied_on is not None
+
+    @property
+    def co_assignments(self) -> list[Assignment]:
+        return [a for a in self.assignments if a.role == Assignment.Role.CO]
+
+    @property
+    def needs_countersign(self) -> bool:
+        return bool(self.policy and self.policy.countersign and self.co_assignments)
+
+    @property
+    def countersign_rows(self) -> list[tuple[Assignment, Any]]:
+        """Each co department with its countersign of the draft in play (None: not yet)."""
+        signs = {c.department_id: c for c in self.draft.countersigns.all()} if self.draft else {}
+        return [(a, signs.get(a.department_id)) for a in self.co_assignments]
+
+    @property
+    def reply_goes_through_draft(self) -> bool:
+        """A switch of DESIGN §11 applies: the lead's reply is a draft first."""
+        return bool(self.policy and self.policy.reply_review) or self.needs_countersign
 
 
 def _held(state: ItemState, actor: User, role: str | None, doing: str) -> Assignment:

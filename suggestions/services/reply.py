@@ -161,13 +161,54 @@ def reply_submit(
     正在解决 / 计划解决 need `promised_on`, the promised completion date (DESIGN §11)."""
     check_text(text=text, contact_person=contact_person, contact_phone=contact_phone)
     s, assignment = _begin(suggestion, expected_version, when, _check_reply, actor)
+    today = _today(when)
+    replied_on = replied_on or today
+    check_reply_fields(
+        s,
+        assignment,
+        outcome=outcome,
+        text=text,
+        replied_on=replied_on,
+        promised_on=promised_on,
+        today=today,
+    )
+    reply = new_reply(
+        s,
+        assignment.department,
+        outcome=outcome,
+        text=text.strip(),
+        contact_person=contact_person.strip(),
+        contact_phone=contact_phone.strip(),
+        replied_on=replied_on,
+        promised_on=promised_on,
+        actor=actor,
+    )
+    stored = store_letter(reply, letter, letter_name) if letter is not None else ""
+    try:
+        record_reply(s, reply, actor=actor, when=when)
+    except BaseException:
+        # The row is rolled back with the transaction; the file would stay behind.
+        if stored:
+            reply.letter.storage.delete(stored)
+        raise
+    return reply
+
+
+def check_reply_fields(
+    s: Suggestion,
+    assignment,
+    *,
+    outcome: str,
+    text: str,
+    replied_on: dt.date,
+    promised_on: dt.date | None,
+    today: dt.date,
+) -> None:
+    """The reply's own checks, shared by a direct reply and a reply draft (DESIGN §11)."""
     if outcome not in Outcome.values:
         _refuse("请选择办理结果（已经解决、正在解决、计划解决、留作参考）。", code="outcome")
     if not text.strip():
         _refuse("请填写答复内容。", code="text")
-    today = _today(when)
-    replied_on = replied_on or today
-    last = s.replies.order_by("-round").first()
     # A rework reply answers the 不满意 feedback and follows any re-check: it cannot be
     # dated before them, or the outcome ledger would be out of order.
     _check_date(
@@ -177,27 +218,18 @@ def reply_submit(
         what="答复日期",
     )
     check_promised_on(outcome=outcome, promised_on=promised_on, replied_on=replied_on)
-    reply = Reply(
+
+
+def new_reply(s: Suggestion, department, *, actor: User, **fields) -> Reply:
+    """The next round's Reply, not yet saved."""
+    last = s.replies.order_by("-round").first()
+    return Reply(
         suggestion=s,
         round=(last.round + 1) if last else 1,
-        department=assignment.department,
-        outcome=outcome,
-        text=text.strip(),
-        contact_person=contact_person.strip(),
-        contact_phone=contact_phone.strip(),
-        replied_on=replied_on,
-        promised_on=promised_on,
+        department=department,
         created_by=actor,
+        **fields,
     )
-    stored = _store_letter(reply, letter, letter_name) if letter is not None else ""
-    try:
-        _record_reply(s, reply, actor=actor, when=when)
-    except BaseException:
-        # The row is rolled back with the transaction; the file would stay behind.
-        if stored:
-            reply.letter.storage.delete(stored)
-        raise
-    return reply
 
 
 LETTER_NAME_MAX = 200  # Reply.letter_name
@@ -212,7 +244,7 @@ def _short_name(name: str, limit: int = LETTER_NAME_MAX) -> str:
     return stem[: limit - len(suffix)] + suffix
 
 
-def _store_letter(reply: Reply, letter: File, letter_name: str) -> str:
+def store_letter(reply: Reply, letter: File, letter_name: str) -> str:
     """Store the letter under a random name (any length, any characters, no clash) and
     keep the user's name for display and download; returns the stored path."""
     reply.letter_name = _short_name(letter_name or getattr(letter, "name", ""))
@@ -221,7 +253,9 @@ def _store_letter(reply: Reply, letter: File, letter_name: str) -> str:
     return reply.letter.name
 
 
-def _record_reply(s: Suggestion, reply: Reply, *, actor: User, when: dt.datetime | None) -> None:
+def record_reply(
+    s: Suggestion, reply, *, actor: User, when: dt.datetime | None, note: str = ""
+) -> None:
     replied_on = reply.replied_on
     _save_record(reply, actor)
     _record_outcome(
@@ -248,6 +282,7 @@ def _record_reply(s: Suggestion, reply: Reply, *, actor: User, when: dt.datetime
         fields=fields,
         from_status=from_status,
         note=f"第{reply.round}轮答复，办理结果：{reply.get_outcome_display()}"
-        + (f"，计划完成时间：{reply.promised_on:%Y-%m-%d}" if reply.promised_on else ""),
+        + (f"，计划完成时间：{reply.promised_on:%Y-%m-%d}" if reply.promised_on else "")
+        + note,
     )
     notices.notify_replied(suggestion=s, reply=reply)

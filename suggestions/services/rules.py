@@ -14,6 +14,7 @@ from departments.models import User
 from suggestions.models import Assignment
 from suggestions.models import ExtensionRequest
 from suggestions.models import FollowUp
+from suggestions.models import ReplyDraft
 from suggestions.models import RequestStatus
 from suggestions.models import ReturnRequest
 from suggestions.models import Status
@@ -111,23 +112,79 @@ def _check_co_opinion(state: ItemState, actor: User) -> Assignment:
     return assignment
 
 
-def _check_reply(state: ItemState, actor: User) -> Assignment:
-    assignment = _held(state, actor, Assignment.Role.LEAD, "答复代表")
+def _require_lead_may_reply(state: ItemState, actor: User, doing: str) -> Assignment:
+    assignment = _held(state, actor, Assignment.Role.LEAD, doing)
     if state.suggestion.status == Status.ASSIGNED:
-        _refuse("请先签收该建议，再答复代表。", code="state")
-    _require_status(state.suggestion, [Status.IN_PROGRESS, Status.REWORK], "答复代表")
+        _refuse(f"请先签收该建议，再{doing}。", code="state")
+    _require_status(state.suggestion, [Status.IN_PROGRESS, Status.REWORK], doing)
     if not state.has_reply:
-        missing = [
-            a.department.name
-            for a in state.assignments
-            if a.role == Assignment.Role.CO and not a.opinion
-        ]
+        missing = [a.department.name for a in state.co_assignments if not a.opinion]
         if missing:
             _refuse(
                 f"会办单位{'、'.join(missing)}尚未提交会办意见，主办单位须在收到会办意见后答复。",
                 code="co_opinion",
             )
     return assignment
+
+
+def _check_reply(state: ItemState, actor: User) -> Assignment:
+    assignment = _require_lead_may_reply(state, actor, "答复代表")
+    if state.reply_goes_through_draft:
+        _refuse(
+            f"本件建议的答复须{_draft_route(state)}，请提交答复稿。",
+            code="policy",
+        )
+    return assignment
+
+
+def _draft_route(state: ItemState) -> str:
+    steps = ["经会办单位会签"] if state.needs_countersign else []
+    if state.policy and state.policy.reply_review:
+        steps.append("经区政府办公室审核后送达代表")
+    return "、".join(steps)
+
+
+def _check_reply_draft(state: ItemState, actor: User) -> Assignment:
+    """The lead writes (or revises) its reply draft while a switch of DESIGN §11 applies."""
+    assignment = _require_lead_may_reply(state, actor, "提交答复稿")
+    if not state.reply_goes_through_draft:
+        _refuse("本件建议无需会签或审核，请直接答复代表。", code="policy")
+    if state.draft and state.draft.stage == ReplyDraft.Stage.REVIEW:
+        _refuse("答复稿正在区政府办公室审核，请等待审核结果。", code="state")
+    return assignment
+
+
+def _draft_in(state: ItemState, stage: str, missing: str) -> ReplyDraft:
+    if state.draft is None or state.draft.stage != stage:
+        _refuse(missing, code="state")
+    return state.draft
+
+
+def _check_countersign(state: ItemState, actor: User) -> tuple[Assignment, ReplyDraft]:
+    assignment = _held(state, actor, Assignment.Role.CO, "会签答复稿")
+    draft = _draft_in(state, ReplyDraft.Stage.COUNTERSIGN, "没有待会签的答复稿。")
+    if any(c.department_id == assignment.department_id for c in draft.countersigns.all()):
+        _refuse(f"{assignment.department}已会签该答复稿。", code="state")
+    return assignment, draft
+
+
+def _check_countersigned_submit(state: ItemState, actor: User) -> ReplyDraft:
+    _require_lead_may_reply(state, actor, "提交答复")
+    draft = _draft_in(state, ReplyDraft.Stage.COUNTERSIGN, "没有会签中的答复稿。")
+    agreed = {c.department_id for c in draft.countersigns.all() if c.agree}
+    missing = [a.department.name for a in state.co_assignments if a.department_id not in agreed]
+    if missing:
+        _refuse(
+            f"会办单位{'、'.join(missing)}尚未会签同意，不能提交答复；"
+            "如有不同意见，请修改答复稿后重新会签。",
+            code="countersign",
+        )
+    return draft
+
+
+def _check_reply_review(state: ItemState, actor: User) -> ReplyDraft:
+    _require_office(actor, "审核答复")
+    return _draft_in(state, ReplyDraft.Stage.REVIEW, "没有待审核的答复稿。")
 
 
 def _check_feedback(state: ItemState, actor: User) -> None:
@@ -233,6 +290,10 @@ ACTION_CHECKS = {
     "return_decide": _check_return_decide,
     "co_opinion": _check_co_opinion,
     "reply": _check_reply,
+    "reply_draft": _check_reply_draft,
+    "countersign": _check_countersign,
+    "countersigned_submit": _check_countersigned_submit,
+    "reply_review": _check_reply_review,
     "feedback": _check_feedback,
     "extension_request": _check_extension_request,
     "extension_decide": _check_extension_decide,

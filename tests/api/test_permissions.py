@@ -32,6 +32,12 @@ from tests.permission_table import ALLOWED
 from tests.permission_table import STAGES
 from tests.permission_table import SUPERVISOR_REASONS
 
+# With both §11 switches off there is no draft: the office's review and the co department's
+# countersign are refused for the state (nothing to review or sign), the lead's draft as
+# the direct reply is.
+REVIEW = {"reply_review"}
+LEAD_DRAFT = {"reply_draft", "countersigned_submit"}
+
 # Of the refused actions, those refused because of the item's state (400); every other
 # refusal is about who acts (403).
 STATE_REFUSALS = {
@@ -44,26 +50,27 @@ STATE_REFUSALS = {
             "follow_up",
             "key_supervision",
             "close",
+            "reply_review",
         },
         "supervisor": {"follow_up", "key_supervision"},
     },
     "in_progress": {
-        "office": {"assign", "return_decide", "extension_decide", "feedback", "close"},
+        "office": {"assign", "return_decide", "extension_decide", "feedback", "close"} | REVIEW,
         "supervisor": set(),
-        "lead": {"acknowledge", "reply"},
-        "co": set(),
+        "lead": {"acknowledge", "reply"} | LEAD_DRAFT,
+        "co": {"countersign"},
     },
     "replied": {
-        "office": {"assign", "reassign", "return_decide", "extension_decide"},
+        "office": {"assign", "reassign", "return_decide", "extension_decide"} | REVIEW,
         "supervisor": set(),
-        "lead": {"acknowledge", "reply", "return_request", "extension_request"},
-        "co": {"acknowledge", "co_opinion"},
+        "lead": {"acknowledge", "reply", "return_request", "extension_request"} | LEAD_DRAFT,
+        "co": {"acknowledge", "co_opinion", "countersign"},
     },
     "pending": {
-        "office": {"assign", "feedback", "close"},
+        "office": {"assign", "feedback", "close"} | REVIEW,
         "supervisor": set(),
-        "lead": {"acknowledge", "reply", "return_request", "extension_request"},
-        "co": set(),
+        "lead": {"acknowledge", "reply", "return_request", "extension_request"} | LEAD_DRAFT,
+        "co": {"countersign"},
     },
 }
 
@@ -85,8 +92,8 @@ def probe(client, pk, name: str):
     """Ask for an action with an empty body."""
     if name == "update":
         return client.put(item_url(pk), {}, format="json")
-    # The reply endpoint takes the letter, so only multipart.
-    fmt = "multipart" if name == "reply" else "json"
+    # The reply endpoints take the letter, so only multipart.
+    fmt = "multipart" if name in ("reply", "reply_draft") else "json"
     return client.post(item_url(pk, name), {}, format=fmt)
 
 
@@ -182,7 +189,7 @@ def test_a_handler_of_another_department_is_404_everywhere(clients, stages, stag
         if name == "update":
             response = client.put(item_url(s.pk), full, format="json")
         else:
-            fmt = "multipart" if name == "reply" else "json"
+            fmt = "multipart" if name in ("reply", "reply_draft") else "json"
             response = client.post(item_url(s.pk, name), full, format=fmt)
         assert response.status_code == 404, name
     fresh = Suggestion.objects.get(pk=s.pk)
@@ -336,7 +343,7 @@ def test_the_supervisor_cannot_handle_items(clients, stages, lead_department, na
         "text": "已解决。",
         "satisfaction": "satisfied",
     }
-    fmt = "multipart" if name == "reply" else "json"
+    fmt = "multipart" if name in ("reply", "reply_draft") else "json"
     response = clients["supervisor"].post(item_url(s.pk, name), body, format=fmt)
     assert response.status_code == 403
     assert response.json()["detail"] == SUPERVISOR_REASONS[name]

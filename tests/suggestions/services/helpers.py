@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 
 from suggestions import services
 from suggestions.models import Assignment
+from suggestions.models import Countersign
 from suggestions.models import Event
 from suggestions.models import ExtensionRequest
 from suggestions.models import Feedback
@@ -34,6 +35,7 @@ from suggestions.models import FollowUp
 from suggestions.models import Outcome
 from suggestions.models import OutcomeChange
 from suggestions.models import Reply
+from suggestions.models import ReplyDraft
 from suggestions.models import ReturnRequest
 from suggestions.models import Satisfaction
 from suggestions.models import Status
@@ -139,6 +141,18 @@ def build(journey, status: str, *, pending: str | None = None):
     return s, request
 
 
+def reply_resolved(journey, s: Suggestion, replied_on: dt.date = LATER):
+    """The lead's plain 已经解决 reply, called on LATER."""
+    return services.reply_submit(
+        suggestion=s,
+        actor=journey.lead_handler,
+        outcome=Outcome.RESOLVED,
+        text="已解决。",
+        replied_on=replied_on,
+        when=at(LATER),
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # What a service may write, and a refusal that must leave it unchanged
 
@@ -172,6 +186,8 @@ def snapshot(pk: int) -> dict:
         ),
         "assignment_history": Assignment.history.count(),
         "replies": Reply.objects.count(),
+        "reply_drafts": list(ReplyDraft.objects.order_by("pk").values_list("pk", "stage")),
+        "countersigns": Countersign.objects.count(),
         "feedbacks": Feedback.objects.count(),
         "follow_ups": FollowUp.objects.count(),
         "outcome_changes": OutcomeChange.objects.count(),

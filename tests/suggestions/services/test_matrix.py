@@ -59,6 +59,10 @@ SERVICES = [
     "feedback_record:satisfied",
     "feedback_record:unsatisfied",
     "follow_up_record",
+    "reply_countersign",
+    "reply_countersigned_submit",
+    "reply_draft_submit",
+    "reply_review",
     "reply_submit",
     "return_decide:approve",
     "return_decide:reject",
@@ -73,6 +77,11 @@ SERVICES = [
     "suggestions_bulk_create",
 ]
 
+
+# The four services of reply review and countersign (DESIGN §11) are refused to everyone in
+# every state here: both switches are off (the default), so there is no draft to countersign
+# or review and the lead replies directly. tests/suggestions/services/test_review.py
+# covers them with the switches on.
 
 # The decisions need a pending request, made by the lead handler on an assigned or
 # in-progress item; a draft has no assignment, so it can hold no request: those triples do
@@ -268,8 +277,14 @@ def call(service: str, *, s, actor, role, request, ctx):
                 findings="现场查看，正在推进。",
                 when=when,
             )
-        case "reply_submit":
-            return services.reply_submit(
+        case "reply_countersign":
+            return services.reply_countersign(suggestion=s, actor=actor, agree=True, when=when)
+        case "reply_countersigned_submit":
+            return services.reply_countersigned_submit(suggestion=s, actor=actor, when=when)
+        case "reply_review":
+            return services.reply_review(suggestion=s, actor=actor, decision="send", when=when)
+        case "reply_submit" | "reply_draft_submit":
+            return getattr(services, service)(
                 suggestion=s,
                 actor=actor,
                 outcome=Outcome.RESOLVED,

@@ -16,6 +16,7 @@ from tests.suggestions.services.helpers import LATER
 from tests.suggestions.services.helpers import REWORK
 from tests.suggestions.services.helpers import assert_refused
 from tests.suggestions.services.helpers import build
+from tests.suggestions.services.helpers import reply_resolved
 
 
 def test_empty_co_opinion_is_refused(journey):
@@ -32,14 +33,7 @@ def test_empty_co_opinion_is_refused(journey):
 def test_reply_before_the_co_opinion_is_refused(journey):
     s = journey.to(IN_PROGRESS)  # the journey's in-progress item has no co opinion yet
     assert_refused(
-        lambda: services.reply_submit(
-            suggestion=s,
-            actor=journey.lead_handler,
-            outcome=Outcome.RESOLVED,
-            text="已解决。",
-            replied_on=LATER,
-            when=at(LATER),
-        ),
+        lambda: reply_resolved(journey, s, LATER),
         s.pk,
         f"会办单位{journey.co_department.name}尚未提交会办意见",
     )
@@ -48,14 +42,7 @@ def test_reply_before_the_co_opinion_is_refused(journey):
 def test_reply_before_acknowledging_is_refused(journey):
     s = journey.to(ASSIGNED)
     assert_refused(
-        lambda: services.reply_submit(
-            suggestion=s,
-            actor=journey.lead_handler,
-            outcome=Outcome.RESOLVED,
-            text="已解决。",
-            replied_on=LATER,
-            when=at(LATER),
-        ),
+        lambda: reply_resolved(journey, s, LATER),
         s.pk,
         "请先签收该建议，再答复代表",
     )
@@ -64,14 +51,7 @@ def test_reply_before_acknowledging_is_refused(journey):
 def test_reply_dated_in_the_future_is_refused(journey):
     s, _ = build(journey, IN_PROGRESS)
     assert_refused(
-        lambda: services.reply_submit(
-            suggestion=s,
-            actor=journey.lead_handler,
-            outcome=Outcome.RESOLVED,
-            text="已解决。",
-            replied_on=LATER + dt.timedelta(days=1),
-            when=at(LATER),
-        ),
+        lambda: reply_resolved(journey, s, LATER + dt.timedelta(days=1)),
         s.pk,
         "答复日期不能晚于今天（2024-03-20）",
     )
@@ -80,14 +60,7 @@ def test_reply_dated_in_the_future_is_refused(journey):
 def test_reply_dated_before_the_assignment_is_refused(journey):
     s, _ = build(journey, IN_PROGRESS)
     assert_refused(
-        lambda: services.reply_submit(
-            suggestion=s,
-            actor=journey.lead_handler,
-            outcome=Outcome.RESOLVED,
-            text="已解决。",
-            replied_on=ASSIGNED_ON - dt.timedelta(days=1),
-            when=at(LATER),
-        ),
+        lambda: reply_resolved(journey, s, ASSIGNED_ON - dt.timedelta(days=1)),
         s.pk,
         "答复日期不能早于2024-02-01",
     )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0010_feedback_entered_by_deputy'),
+        ('suggestions', '0011_reply_review_and_countersign'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
