@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "suggestions",
     "deputies",
     "drafts",
+    "similar",
     "reports",
     "documents",
     "notices",

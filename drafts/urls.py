@@ -1,12 +1,14 @@
 from django.urls import path
 
 from drafts import views
+from similar import views as similar_views
 
 app_name = "drafts"
 
 urlpatterns = [
     path("deputy/drafts/", views.home, name="home"),
     path("deputy/drafts/new/", views.create, name="create"),
+    path("deputy/drafts/similar/", similar_views.panel, name="similar"),
     path("deputy/drafts/<int:pk>/", views.detail, name="detail"),
     path("deputy/drafts/<int:pk>/edit/", views.edit, name="edit"),
     path("deputy/drafts/<int:pk>/invite/", views.invite, name="invite"),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from similar import views as similar_views
 from suggestions import pickers
 from suggestions import saved_filters
 from suggestions import views
@@ -13,6 +14,7 @@ urlpatterns = [
     path("suggestions/new/", views.suggestion_create, name="create"),
     path("suggestions/bulk-assign/", views.bulk_assign, name="bulk_assign"),
     path("suggestions/pick/<slug:source>/", pickers.picker_options, name="picker"),
+    path("suggestions/similar/", similar_views.panel, name="similar"),
     path("suggestions/filters/save/", saved_filters.save, name="filter_save"),
     path("suggestions/filters/<int:pk>/delete/", saved_filters.delete, name="filter_delete"),
     path("suggestions/<int:pk>/", views.detail, name="detail"),

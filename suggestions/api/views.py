@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.utils import OpenApiResponse
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.utils import extend_schema_view
@@ -27,6 +28,10 @@ from rest_framework.response import Response
 from config.api_schema import ErrorSerializer
 from departments import roles
 from departments.roles import IsRoleUserOrDeputy
+from similar.api import QUERY_MAX
+from similar.api import SimilarSerializer
+from similar.api import similar_payload
+from similar.search import similar_to
 from suggestions import phones
 from suggestions import refusals
 from suggestions import services
@@ -133,6 +138,22 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             suggestion=suggestion, actor=request.user, request=request
         )
         return Response({"deputy": suggestion.lead_deputy.name, "phone": phone})
+
+    @extend_schema(
+        summary="相似建议：本年度和前三年最相似的10件，及建议的主办单位（中文分词）",
+        parameters=[
+            OpenApiParameter("q", str, description="标题和内容（至多2000字）", required=True),
+            OpenApiParameter("exclude", int, description="不列出的建议id（如正在编辑的这件）"),
+        ],
+        responses={200: SimilarSerializer},
+    )
+    @action(detail=False, methods=["get"], url_path="similar")
+    def similar(self, request):
+        text = request.query_params.get("q", "")[:QUERY_MAX]
+        raw = request.query_params.get("exclude", "")
+        exclude = int(raw) if ASCII_ID.fullmatch(raw) else None
+        found = similar_to(request.user, title=text, exclude=exclude)
+        return Response(similar_payload(found))
 
     def act(self, request, name: str) -> Response:
         suggestion = self.get_object()

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from drafts.demo import build_demo_drafts
 from notices.demo import build_demo_notices
+from similar import index as similar_index
 from suggestions import services
 from suggestions.demo import data
 from suggestions.demo import portal
@@ -418,4 +419,7 @@ def load_demo(*, today: dt.date) -> bool:
     publish_replies(demo)
     build_live_items(demo, today)
     build_demo_notices(today=today, history_year=YEAR)
+    # The similar-suggestion index of everything above, once (the services' own indexing
+    # runs after the commit; this makes the demo complete without waiting for the queue).
+    transaction.on_commit(similar_index.rebuild)
     return True

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from departments.models import CongressSession
 from departments.models import Deputy
 from departments.models import User
+from similar import index as similar_index
 from suggestions.bounds import check_text
 from suggestions.models import Event
 from suggestions.models import Kind
@@ -224,6 +225,7 @@ def suggestion_create(
     if linked := _co_signers(facts):
         suggestion.co_signers.set(linked)
     _registered_event(suggestion, actor=actor, when=when or timezone.now(), via=via).save()
+    similar_index.on_saved([suggestion.pk])
     return suggestion
 
 
@@ -279,6 +281,7 @@ def suggestions_bulk_create(
         if taken is None:
             raise
         _refuse(f"{_number_used(*taken)}。", code="number")
+    similar_index.on_saved([s.pk for s in created])
     return created
 
 
@@ -391,6 +394,8 @@ def suggestion_update(
             labels.append("联名代表")
     if not labels:
         return s
+    if {"title", "content", "year"} & set(changed):
+        similar_index.on_saved([s.pk])
     return _save(
         s, actor, Event.Action.UPDATE, when, fields=changed, note=f"修改了：{'、'.join(labels)}"
     )
@@ -421,6 +426,7 @@ def suggestion_void(
     s.voided_on = today
     s.void_reason = reason.strip()
     s.due_on = None
+    similar_index.on_saved([s.pk])  # leaves the index
     return _save(
         s,
         actor,
