@@ -50,6 +50,7 @@ class Kind(models.TextChoices):
     SUPERVISION = "supervision", "督办"
     KEY_SUPERVISION = "key_supervision", "重点督办"
     PROMISED_DUE = "promised_due", "计划完成时间到期"
+    RECHECK_TASK = "recheck_task", "复查任务"
 
 
 class Notification(models.Model):

@@ -337,3 +337,23 @@ def notify_supervision(*, suggestion, department_ids: Iterable[int], key: bool, 
     return notify(
         [Notice(s.pk, kind, text[:500], s.due_on, f"v{s.version}", departments=departments)]
     )
+
+
+@_safely
+def notify_recheck_task(*, tasks: Iterable[tuple[object, int]], campaign: str, due_on: dt.date):
+    """复查任务: each (item, department) of a re-check campaign, to that department."""
+    return notify(
+        [
+            Notice(
+                s.pk,
+                Kind.RECHECK_TASK,
+                f"{campaign}：请于{due_on.year}年{due_on.month}月{due_on.day}日前配合跟踪复查{_item(s)}的落实情况。"[
+                    :500
+                ],
+                due_on,
+                f"v{s.version}",
+                departments=(department_id,),
+            )
+            for s, department_id in tasks
+        ]
+    )
