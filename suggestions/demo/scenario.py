@@ -35,6 +35,7 @@ from suggestions.models import Outcome
 from suggestions.models import Satisfaction
 from suggestions.models import Source
 from suggestions.models import Suggestion
+from supervision.demo import build_supervision
 
 # 169 session items: outcomes as of 2023-06-30 are 132/5/13/19 (DESIGN §6).
 SESSION_OUTCOMES_Q2 = {
@@ -412,5 +413,6 @@ def load_demo(*, today: dt.date) -> bool:
     build_community_opinions(demo)
     publish_replies(demo)
     build_live_items(demo, today)
+    build_supervision(demo)
     build_demo_notices(today=today, history_year=YEAR)
     return True
