@@ -16,6 +16,7 @@ from reports.exports.xlsx import FONT_SIZE
 from reports.exports.xlsx import Cell
 from reports.exports.xlsx import Formats
 from reports.exports.xlsx import Sheet
+from reports.exports.xlsx import report_workbook
 from reports.exports.xlsx import text
 from reports.exports.xlsx import wrap
 from reports.narrative import cn_date
@@ -40,23 +41,7 @@ class ScoreSheet(Sheet):
 
 
 def _book(output, title: str, day: dt.date) -> tuple[xlsxwriter.Workbook, Formats]:
-    book = xlsxwriter.Workbook(
-        output,
-        {
-            "constant_memory": True,
-            "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
-    book.set_properties(
-        {
-            "title": title,
-            "company": settings.ORGANISATION_NAME,
-            "created": dt.datetime.combine(day, dt.time()),
-        }
-    )
+    book = report_workbook(output, title=title, day=day)
     f = Formats(book)
     cell = {"font_name": FONT, "font_size": FONT_SIZE, "border": 1, "valign": "vcenter"}
     f.score = book.add_format({"num_format": "0.0", **cell})

@@ -36,25 +36,17 @@ class AssessmentForm(forms.Form):
         return cleaned
 
 
+def _points(label: str) -> forms.DecimalField:
+    return forms.DecimalField(label=label, min_value=0, max_value=100, decimal_places=1)
+
+
 class WeightsForm(forms.Form):
-    on_time = forms.DecimalField(
-        label="按时办复率（分）", min_value=0, max_value=100, decimal_places=1
-    )
-    resolution = forms.DecimalField(
-        label="办理解决率（分）", min_value=0, max_value=100, decimal_places=1
-    )
-    satisfaction = forms.DecimalField(
-        label="代表满意率（分）", min_value=0, max_value=100, decimal_places=1
-    )
-    follow_up = forms.DecimalField(
-        label="三个月内跟踪落实（分）", min_value=0, max_value=100, decimal_places=1
-    )
-    unsatisfied_deduction = forms.DecimalField(
-        label="每件不满意扣分", min_value=0, max_value=100, decimal_places=1
-    )
-    overdue_deduction = forms.DecimalField(
-        label="每件超期扣分", min_value=0, max_value=100, decimal_places=1
-    )
+    on_time = _points("按时办复率（分）")
+    resolution = _points("办理解决率（分）")
+    satisfaction = _points("代表满意率（分）")
+    follow_up = _points("三个月内跟踪落实（分）")
+    unsatisfied_deduction = _points("每件不满意扣分")
+    overdue_deduction = _points("每件超期扣分")
     minimum_items = forms.IntegerField(
         label="最少件数（不足为样本不足）", min_value=0, max_value=100
     )

@@ -205,20 +205,22 @@ def _campaign(model, user, pk: int, items_of):
     return campaign, items
 
 
-def spot_detail(request, pk: int):
+def _detail(request, pk: int, model, item_model, template: str):
+    """A campaign's page: its items the user may see, with progress per department."""
     campaign, items = _campaign(
-        SpotCheckCampaign, request.user, pk, lambda c: SpotCheckItem.objects.filter(campaign=c)
+        model, request.user, pk, lambda c: item_model.objects.filter(campaign=c)
     )
-    return render(
-        request,
-        "supervision/spot_detail.html",
-        {
-            "campaign": campaign,
-            "items": items,
-            "progress": selectors.department_progress(items),
-            "may_record": roles.may_supervise(request.user),
-        },
-    )
+    context = {
+        "campaign": campaign,
+        "items": items,
+        "progress": selectors.department_progress(items),
+        "may_record": roles.may_supervise(request.user),
+    }
+    return render(request, template, context)
+
+
+def spot_detail(request, pk: int):
+    return _detail(request, pk, SpotCheckCampaign, SpotCheckItem, "supervision/spot_detail.html")
 
 
 def spot_download(request, pk: int):
@@ -236,20 +238,31 @@ def _item(model, user, pk: int):
     return item
 
 
-def spot_record(request, pk: int):
+def _record(request, pk: int, item_model, form_class, service, names: tuple[str, str]):
+    """The form recording one campaign item's finding; back to the campaign when done."""
     _require_supervisor(request.user)
-    item = _item(SpotCheckItem, request.user, pk)
-    form = SpotCheckForm(request.POST or None, request.FILES or None)
+    item = _item(item_model, request.user, pk)
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.spot_check_record(item=item, actor=request.user, **data)
+            service(item=item, actor=request.user, **form.cleaned_data)
         except ValidationError as refusal:
             form.add_error(None, refusal)
         else:
-            messages.success(request, "抽查结论已登记。")
-            return redirect("supervision:spot_detail", pk=item.campaign_id)
-    return render(request, "supervision/spot_record.html", {"item": item, "form": form})
+            messages.success(request, "已登记。")
+            return redirect(names[0], pk=item.campaign_id)
+    return render(request, names[1], {"item": item, "form": form})
+
+
+def spot_record(request, pk: int):
+    return _record(
+        request,
+        pk,
+        SpotCheckItem,
+        SpotCheckForm,
+        services.spot_check_record,
+        ("supervision:spot_detail", "supervision/spot_record.html"),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -275,34 +288,18 @@ def recheck_list(request):
 
 
 def recheck_detail(request, pk: int):
-    campaign, items = _campaign(
-        RecheckCampaign, request.user, pk, lambda c: RecheckItem.objects.filter(campaign=c)
-    )
-    return render(
-        request,
-        "supervision/recheck_detail.html",
-        {
-            "campaign": campaign,
-            "items": items,
-            "progress": selectors.department_progress(items),
-            "may_record": roles.may_supervise(request.user),
-        },
-    )
+    return _detail(request, pk, RecheckCampaign, RecheckItem, "supervision/recheck_detail.html")
 
 
 def recheck_record(request, pk: int):
-    _require_supervisor(request.user)
-    item = _item(RecheckItem, request.user, pk)
-    form = RecheckForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recheck_record(item=item, actor=request.user, **form.cleaned_data)
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            messages.success(request, "复查结果已登记。")
-            return redirect("supervision:recheck_detail", pk=item.campaign_id)
-    return render(request, "supervision/recheck_record.html", {"item": item, "form": form})
+    return _record(
+        request,
+        pk,
+        RecheckItem,
+        RecheckForm,
+        services.recheck_record,
+        ("supervision:recheck_detail", "supervision/recheck_record.html"),
+    )
 
 
 def evidence(request, pk: int):

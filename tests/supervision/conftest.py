@@ -61,3 +61,16 @@ def scenario(desks):
     c.replied(Outcome.RESOLVED, dt.date(2024, 2, 1), JAN)
     c.replied(Outcome.RESOLVED, dt.date(2024, 2, 1), JAN)
     return desks
+
+
+def recheck_campaign(supervisor):
+    """The third quarter of 2024's re-check campaign, due by the end of October."""
+    from supervision import services as supervision
+
+    return supervision.recheck_campaign_create(
+        name="2024年三季度跟踪复查",
+        period_start=dt.date(2024, 7, 1),
+        period_end=dt.date(2024, 9, 30),
+        due_on=dt.date(2024, 10, 31),
+        actor=supervisor,
+    )

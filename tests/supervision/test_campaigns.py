@@ -21,6 +21,7 @@ from supervision.models import SpotCheckItem
 from supervision.services import draw_sample
 from tests.conftest import at
 from tests.supervision.conftest import JAN
+from tests.supervision.conftest import recheck_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,22 @@ def spot(supervisor, departments, seed, percentage=50):
         departments=departments,
         actor=supervisor,
         seed=seed,
+    )
+
+
+JULY_15 = dt.date(2024, 7, 15)
+
+
+def check(item, actor, finding, *, method=Method.CALLBACK, notes="", on=JULY_15, **kwargs):
+    return services.spot_check_record(
+        item=item,
+        method=method,
+        finding=finding,
+        notes=notes,
+        checked_on=on,
+        actor=actor,
+        when=at(on, 17),
+        **kwargs,
     )
 
 
@@ -94,17 +111,15 @@ def test_untrue_reopens_the_outcome_as_of_the_findings_date_only(
     campaign = spot(supervisor, [lead_department], seed=3, percentage=10)
     item = campaign.items.first()
     s = item.suggestion
-    checked = dt.date(2024, 7, 15)
+    checked = JULY_15
     report_before = report_compute(scope=Scope(year=2024), as_of=dt.date(2024, 7, 14))
-    services.spot_check_record(
-        item=item,
+    check(
+        item,
+        supervisor,
+        Finding.UNTRUE,
         method=Method.VISIT,
-        finding=Finding.UNTRUE,
         notes="现场查看，整改尚未完成。",
-        checked_on=checked,
-        actor=supervisor,
         files=[SimpleUploadedFile("现场照片.jpg", b"jpeg bytes")],
-        when=at(checked, 17),
     )
     item.refresh_from_db()
     assert (item.method, item.finding, item.checked_on) == (Method.VISIT, Finding.UNTRUE, checked)
@@ -125,28 +140,13 @@ def test_untrue_reopens_the_outcome_as_of_the_findings_date_only(
     assert evidence.name == "现场照片.jpg" and evidence.file.name.endswith(".jpg")
     assert "现场照片" not in evidence.file.name  # stored under a random name
     with pytest.raises(ValidationError, match="已登记"):
-        services.spot_check_record(
-            item=item,
-            method=Method.CALLBACK,
-            finding=Finding.TRUE,
-            notes="",
-            checked_on=checked,
-            actor=supervisor,
-        )
+        check(item, supervisor, Finding.TRUE)
 
 
 def test_a_true_finding_changes_no_outcome(resolved, supervisor, lead_department):
     campaign = spot(supervisor, [lead_department], seed=3, percentage=10)
     item = campaign.items.first()
-    services.spot_check_record(
-        item=item,
-        method=Method.CALLBACK,
-        finding=Finding.MOSTLY_TRUE,
-        notes="代表认可。",
-        checked_on=dt.date(2024, 7, 15),
-        actor=supervisor,
-        when=at(dt.date(2024, 7, 15)),
-    )
+    check(item, supervisor, Finding.MOSTLY_TRUE, notes="代表认可。")
     item.refresh_from_db()
     assert item.recheck is None and item.follow_up.consistent_with_reply is True
     assert outcome_of(item.suggestion, dt.date(2024, 7, 15)) == Outcome.RESOLVED
@@ -160,23 +160,11 @@ def test_spot_checks_are_refused_to_handlers_and_bad_input(
     campaign = spot(supervisor, [lead_department], seed=1, percentage=10)
     item = campaign.items.first()
     with pytest.raises(ValidationError, match="请填写情况说明"):
-        services.spot_check_record(
-            item=item,
-            method=Method.VISIT,
-            finding=Finding.UNTRUE,
-            notes=" ",
-            checked_on=dt.date(2024, 7, 15),
-            actor=supervisor,
-        )
+        check(item, supervisor, Finding.UNTRUE, notes=" ")
     with pytest.raises(ValidationError, match="抽查方式"):
-        services.spot_check_record(
-            item=item,
-            method="fax",
-            finding=Finding.TRUE,
-            notes="",
-            checked_on=dt.date(2024, 7, 15),
-            actor=supervisor,
-        )
+        check(item, supervisor, Finding.TRUE, method="fax")
+    with pytest.raises(ValidationError, match="督查室"):
+        check(item, lead_handler, Finding.TRUE)
     assert SpotCheckItem.objects.get(pk=item.pk).finding == ""
 
 
@@ -192,16 +180,6 @@ def pending(desks):
     b1 = desks["B"].replied(Outcome.PLANNED, dt.date(2024, 3, 1), JAN)
     desks["B"].replied(Outcome.RESOLVED, dt.date(2024, 3, 1), JAN)
     return a1, a2, b1
-
-
-def recheck_campaign(supervisor):
-    return services.recheck_campaign_create(
-        name="2024年三季度跟踪复查",
-        period_start=dt.date(2024, 7, 1),
-        period_end=dt.date(2024, 9, 30),
-        due_on=dt.date(2024, 10, 31),
-        actor=supervisor,
-    )
 
 
 def test_a_recheck_campaign_lists_every_pending_item_with_its_promise(

@@ -15,23 +15,25 @@ from tests.factories import DepartmentFactory
 from tests.factories import SuggestionFactory
 from tests.factories import handler_user
 from tests.supervision.conftest import JAN
+from tests.supervision.conftest import recheck_campaign
 
 pytestmark = pytest.mark.django_db
 
 ASSESSMENT = reverse("supervision:assessment")
 
 
+def refused_then_saved(client, url: str, form: dict, shown: str, fix: dict) -> None:
+    """The form refused (the page again, showing `shown`), then saved once fixed."""
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and shown in refused.text
+    assert client.post(url, form | fix).status_code == 302
+
+
 @pytest.fixture
 def campaign(desks, supervisor):
     desks["A"].replied(Outcome.IN_PROGRESS, dt.date(2024, 3, 1), JAN)
     desks["B"].replied(Outcome.PLANNED, dt.date(2024, 3, 1), JAN)
-    return services.recheck_campaign_create(
-        name="2024年三季度跟踪复查",
-        period_start=dt.date(2024, 7, 1),
-        period_end=dt.date(2024, 9, 30),
-        due_on=dt.date(2024, 10, 31),
-        actor=supervisor,
-    )
+    return recheck_campaign(supervisor)
 
 
 def test_a_handler_sees_only_its_departments_campaign_items(
@@ -104,9 +106,7 @@ def test_assessment_page_download_and_issue(client, scenario, supervisor, office
         "overdue_deduction": "abc",
         "minimum_items": "3",
     }
-    refused = client.post(weights, form)
-    assert refused.status_code == 200 and 'value="40"' in refused.text
-    assert client.post(weights, form | {"overdue_deduction": "1"}).status_code == 302
+    refused_then_saved(client, weights, form, 'value="40"', {"overdue_deduction": "1"})
 
 
 # ---------------------------------------------------------------------------------------
@@ -215,3 +215,49 @@ def test_assessment_page_runs_a_fixed_number_of_queries(
         page = client.get(ASSESSMENT, {"year": 2024, "as_of": "2024-12-31"})
     assert page.status_code == 200
     assert page.text.count("街道办事处") >= n
+
+
+def test_the_spot_check_page_records_a_finding_with_evidence(
+    client, desks, supervisor, lead_handler, lead_department, co_department, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    mine = desks["A"].replied(Outcome.RESOLVED, dt.date(2024, 3, 1), JAN)
+    theirs = desks["B"].replied(Outcome.RESOLVED, dt.date(2024, 3, 1), JAN)
+    campaign = services.spot_campaign_create(
+        name="上半年抽查",
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 6, 30),
+        percentage=100,
+        departments=[lead_department, co_department],
+        actor=supervisor,
+        seed=5,
+    )
+    item = campaign.items.get(suggestion=mine)
+    client.force_login(supervisor)
+    url = reverse("supervision:spot_record", args=[item.pk])
+    form = {
+        "method": "visit",
+        "finding": "untrue",
+        "reopen_to": "planned",
+        "checked_on": "2024-07-15",
+        "notes": "",
+    }
+    fix = {"notes": "整改未完成。", "files": [SimpleUploadedFile("照片.jpg", b"jpg")]}
+    refused_then_saved(client, url, form, "请填写情况说明", fix)
+    item.refresh_from_db()
+    assert item.finding == "untrue"
+    evidence = item.evidence.get()
+    download = client.get(reverse("supervision:evidence", args=[evidence.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"jpg"
+    sheet = client.get(reverse("supervision:spot_download", args=[campaign.pk]))
+    ws = openpyxl.load_workbook(io.BytesIO(sheet.content)).active
+    assert {ws.cell(r, 6).value for r in range(4, ws.max_row + 1)} == {"不属实", "未抽查"}
+    # The handler of 区房管局 sees its item and its evidence, not 区建设管理委's item.
+    client.force_login(lead_handler)
+    page = client.get(reverse("supervision:spot_detail", args=[campaign.pk])).text
+    assert mine.title in page and theirs.title not in page
+    assert client.get(reverse("supervision:evidence", args=[evidence.pk])).status_code == 200
+    other = campaign.items.get(suggestion=theirs)
+    assert client.get(reverse("supervision:spot_record", args=[other.pk])).status_code == 403
