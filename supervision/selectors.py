@@ -160,6 +160,7 @@ def recheck_tasks_for(user: User, *, today: dt.date) -> list[RecheckItem]:
         return []
     return list(
         campaign_items(user, RecheckItem.objects.filter(checked_on__isnull=True))
+        .prefetch_related(None)  # one query, whatever the number of tasks
         .select_related("campaign")
         .order_by("campaign__due_on", "suggestion__number")[:100]
     )
