@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "documents",
     "notices",
     "publication",
+    "supervision",
     "django_tasks",
     "django_tasks_db",
     # After the apps above: its post_migrate grants the 系统管理员 permissions on them.

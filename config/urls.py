@@ -33,6 +33,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("publication.urls")),
     path("", include("reports.urls")),
+    path("supervision/", include("supervision.urls")),
     path("", include("suggestions.excel_urls")),
     path("", include("documents.urls")),
     path("", include("deputies.urls")),

@@ -74,6 +74,26 @@ def may_issue_reports(user) -> bool:
     return is_office(user)
 
 
+def may_supervise(user) -> bool:
+    """督查 (DESIGN §12): the assessment and the spot-check and re-check campaigns are run
+    by the 督查室 and the office."""
+    return is_supervisor(user) or is_office(user)
+
+
+def may_edit_assessment_weights(user) -> bool:
+    """The assessment's weights and deductions of a year are the office's."""
+    return is_office(user)
+
+
+def may_read_campaign(user, department_ids) -> bool:
+    """A campaign's page: those who run it, and a handler whose department has items in it
+    (it then sees only its own department's)."""
+    return may_supervise(user) or (is_handler(user) and user.department_id in department_ids)
+
+
+SUPERVISION_REFUSED = "只有督查室或区政府办公室可以进行考核、抽查和复查。"
+
+
 def may_import(user) -> bool:
     return is_office(user)
 
@@ -217,6 +237,7 @@ class _TemplateAnswers:
         "export": may_export,
         "read_reports": may_read_reports,
         "issue_reports": may_issue_reports,
+        "supervise": may_supervise,
         "administer": may_edit_reference_data,
         "publish": may_publish,
         "manage_security": may_manage_security,

@@ -58,6 +58,7 @@ class Kind(models.TextChoices):
     REPLY_RETURNED = "reply_returned", "答复退回修改"
     COUNTERSIGN_DUE = "countersign_due", "待会签"
     COUNTERSIGNED = "countersigned", "会签意见"
+    RECHECK_TASK = "recheck_task", "复查任务"
 
 
 class Notification(models.Model):

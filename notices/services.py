@@ -487,3 +487,21 @@ def notify_countersigned(*, suggestion, sign, lead_id: int):
             )
         ]
     )
+
+
+@_safely
+def notify_recheck_task(*, tasks: Iterable[tuple[object, int]], campaign: str, due_on: dt.date):
+    """复查任务: each (item, department) of a re-check campaign, to that department."""
+    return notify(
+        [
+            Notice(
+                s.pk,
+                Kind.RECHECK_TASK,
+                f"{campaign}：请于{cn_date(due_on)}前配合跟踪复查{_item(s)}的落实情况。"[:500],
+                due_on,
+                f"v{s.version}",
+                departments=(department_id,),
+            )
+            for s, department_id in tasks
+        ]
+    )

@@ -37,6 +37,7 @@ from suggestions.asof import lead_held_on
 from suggestions.asof import lead_on
 from suggestions.asof import outcome_on
 from suggestions.asof import rating_on
+from suggestions.deadlines import add_months
 from suggestions.models import FOLLOW_UP_OUTCOMES
 from suggestions.models import Assignment
 from suggestions.models import Feedback
@@ -106,6 +107,18 @@ class OverdueItem:
     assigned_on: dt.date
     reply_due_on: dt.date
     days_overdue: int
+
+
+@dataclass(frozen=True)
+class FollowUpDue:
+    """An item replied 正在解决 / 计划解决, and whether it was followed up (a follow-up or a
+    re-check recorded) within the window after that reply (DESIGN §12: three months)."""
+
+    item: ItemRef
+    department_id: int | None  # the lead department on the report date
+    replied_on: dt.date
+    window_ends_on: dt.date
+    followed_on: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -273,6 +286,63 @@ def unsatisfied_list(scope: Scope, as_of: dt.date) -> tuple[UnsatisfiedItem, ...
         )
         for s in rows
     )
+
+
+FOLLOW_UP_WINDOW_MONTHS = 3
+
+
+def follow_up_list(scope: Scope, as_of: dt.date) -> tuple[FollowUpDue, ...]:
+    """Items of the scope first replied 正在解决 / 计划解决 on or before the report date
+    whose follow-up window had ended by then or that were followed up within it; each with
+    the first follow-up record (any kind) dated in the window and on or before the date.
+    An item whose window is still open and not yet followed up is not counted either way."""
+    rounds = (
+        OutcomeChange.objects.filter(
+            in_scope(scope, as_of, "suggestion__"),
+            source=OutcomeChange.Source.REPLY,
+            to_outcome__in=FOLLOW_UP_OUTCOMES,
+            effective_on__lte=as_of,
+        )
+        .annotate(
+            lead_id=lead_on(as_of, ref="suggestion_id"),
+            lead_name=lead_on(as_of, "department__name", ref="suggestion_id"),
+        )
+        .order_by("suggestion_id", "effective_on", "id")
+    )
+    # Query: the first 正在解决 / 计划解决 reply round of each item.
+    first: dict[int, dict[str, Any]] = {}
+    for row in rounds.values(
+        "suggestion_id",
+        "effective_on",
+        "lead_id",
+        "lead_name",
+        *(f"suggestion__{f}" for f in REF_FIELDS),
+    ):
+        first.setdefault(row["suggestion_id"], row)
+    # Query: the follow-up records of those items, up to the report date.
+    followed: dict[int, list[dt.date]] = {}
+    for pk, day in (
+        FollowUp.objects.filter(suggestion_id__in=list(first), happened_on__lte=as_of)
+        .order_by("happened_on", "id")
+        .values_list("suggestion_id", "happened_on")
+    ):
+        followed.setdefault(pk, []).append(day)
+    result = []
+    for pk, row in first.items():
+        start, end = row["effective_on"], add_months(row["effective_on"], FOLLOW_UP_WINDOW_MONTHS)
+        on = next((d for d in followed.get(pk, ()) if start <= d <= end), None)
+        if on is None and end > as_of:
+            continue
+        result.append(
+            FollowUpDue(
+                item=_item_ref(row, "suggestion__", pk="suggestion_id"),
+                department_id=row["lead_id"],
+                replied_on=start,
+                window_ends_on=end,
+                followed_on=on,
+            )
+        )
+    return tuple(result)
 
 
 def overdue_list(scope: Scope, as_of: dt.date) -> tuple[OverdueItem, ...]:

@@ -21,11 +21,13 @@ from reports.figures import percent
 from reports.figures import rate_change
 from reports.figures import total_figures
 from reports.lists import CommunityOpinions
+from reports.lists import FollowUpDue
 from reports.lists import OverdueItem
 from reports.lists import SpotCheck
 from reports.lists import UnsatisfiedItem
 from reports.lists import UpgradedItem
 from reports.lists import community_opinions
+from reports.lists import follow_up_list
 from reports.lists import overdue_list
 from reports.lists import spot_check_list
 from reports.lists import unsatisfied_list
@@ -99,6 +101,8 @@ class DepartmentRow:
     resolution_rate: Decimal | None
     rated: int
     satisfaction_rate: Decimal | None
+    # satisfied + basically satisfied: the numerator of satisfaction_rate
+    content: int = 0
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,7 @@ def _department_rows(rows: list[dict[str, Any]]) -> tuple[DepartmentRow, ...]:
             resolution_rate=percent(row[Outcome.RESOLVED], row["replied"]),
             rated=row["rated"],
             satisfaction_rate=_satisfaction_rate(row),
+            content=row["satisfied"] + row["basically_satisfied"],
         )
         for row in rows
         # A department whose items were all voided by the date has nothing to report.
@@ -260,6 +265,32 @@ def report_compute(
         overdue_items=overdue_list(scope, as_of),
         departments=_department_rows(rows),
         community=community_opinions(scope, as_of),
+    )
+
+
+@dataclass(frozen=True)
+class DepartmentFigures:
+    """The report's figures per lead department, as of a date, for the year's suggestions:
+    the department table, the 不满意 items and the follow-up of 正在解决 / 计划解决 items.
+    The assessment (DESIGN §12) is computed from these and nothing else."""
+
+    year: int
+    as_of: dt.date
+    departments: tuple[DepartmentRow, ...]
+    unsatisfied: tuple[UnsatisfiedItem, ...]
+    follow_ups: tuple[FollowUpDue, ...]
+
+
+def department_figures(*, year: int, as_of: dt.date) -> DepartmentFigures:
+    """Per department, the same figures the report of the year's suggestions gives as of
+    `as_of` (one computation: the grouped pass, the 不满意 list and the follow-up list)."""
+    scope = Scope(year=year)
+    return DepartmentFigures(
+        year=year,
+        as_of=as_of,
+        departments=_department_rows(grouped_figures(scope, as_of, None)),
+        unsatisfied=unsatisfied_list(scope, as_of),
+        follow_ups=follow_up_list(scope, as_of),
     )
 
 

@@ -17,25 +17,30 @@ from reports.figures import previous_quarter_end
 from reports.figures import quarter_bounds
 from reports.figures import round_half_up
 from reports.lists import CommunityOpinions
+from reports.lists import FollowUpDue
 from reports.lists import FollowUpRecord
 from reports.lists import ItemRef
 from reports.lists import OverdueItem
 from reports.lists import SpotCheck
 from reports.lists import UnsatisfiedItem
 from reports.lists import UpgradedItem
+from reports.report import DepartmentFigures
 from reports.report import DepartmentRow
 from reports.report import Handling
 from reports.report import Outcomes
 from reports.report import RecessFigures
 from reports.report import Report
 from reports.report import SatisfactionFigures
+from reports.report import department_figures
 from reports.report import issued_report_for
 from reports.report import report_compute
 from reports.report import report_get
 
 __all__ = [
     "CommunityOpinions",
+    "DepartmentFigures",
     "DepartmentRow",
+    "FollowUpDue",
     "FollowUpRecord",
     "Handling",
     "ItemRef",
@@ -50,6 +55,7 @@ __all__ = [
     "UnsatisfiedItem",
     "UpgradedItem",
     "can_read_reports",
+    "department_figures",
     "issued_report_for",
     "percent",
     "previous_quarter_end",

@@ -566,9 +566,8 @@ SHEETS: tuple[Callable[[xlsxwriter.Workbook, Formats, Report], None], ...] = (
 )
 
 
-def render_xlsx(report: Report) -> bytes:
-    """The workbook of `report`, as bytes (one query, for 明细; the rest is in `report`)."""
-    output = io.BytesIO()
+def report_workbook(output: io.BytesIO, *, title: str, day: dt.date) -> xlsxwriter.Workbook:
+    """A workbook in this layout's font, constant memory, text kept as text."""
     book = xlsxwriter.Workbook(
         output,
         {
@@ -582,11 +581,18 @@ def render_xlsx(report: Report) -> bytes:
     )
     book.set_properties(
         {
-            "title": _title(report, "办理情况统计"),
+            "title": title,
             "company": settings.ORGANISATION_NAME,
-            "created": dt.datetime.combine(report.as_of, dt.time()),
+            "created": dt.datetime.combine(day, dt.time()),
         }
     )
+    return book
+
+
+def render_xlsx(report: Report) -> bytes:
+    """The workbook of `report`, as bytes (one query, for 明细; the rest is in `report`)."""
+    output = io.BytesIO()
+    book = report_workbook(output, title=_title(report, "办理情况统计"), day=report.as_of)
     formats = Formats(book)
     for write in SHEETS:
         write(book, formats, report)

@@ -37,6 +37,7 @@ from suggestions.models import Outcome
 from suggestions.models import Satisfaction
 from suggestions.models import Source
 from suggestions.models import Suggestion
+from supervision.demo import build_supervision
 
 # 169 session items: outcomes as of 2023-06-30 are 132/5/13/19 (DESIGN §6).
 SESSION_OUTCOMES_Q2 = {
@@ -418,6 +419,7 @@ def load_demo(*, today: dt.date) -> bool:
     build_community_opinions(demo)
     publish_replies(demo)
     build_live_items(demo, today)
+    build_supervision(demo)
     build_demo_notices(today=today, history_year=YEAR)
     # The similar-suggestion index of everything above, once (the services' own indexing
     # runs after the commit; this makes the demo complete without waiting for the queue).
