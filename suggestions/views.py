@@ -5,7 +5,6 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
-from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
@@ -225,13 +224,9 @@ def reply_letter(request, pk, reply_pk):
     return reply_letter_response(request, pk, reply_pk, inline_pdf=False)
 
 
-# A file opened in the browser is a PDF or an image, never a page: its viewer is the
-# browser's own (object-src 'self' lets Chromium's PDF viewer show it). The tab is a
-# top-level one, so frame-ancestors 'none' and X-Frame-Options DENY stay.
-_preview_csp = csp_replace({"object-src": ["'self'"]})
-
-
-@_preview_csp
+# A file opened in the browser (预览) is a PDF or an image in a top-level tab, under the
+# site's headers: Chromium's PDF viewer shows it with object-src 'none' and
+# frame-ancestors 'none' (tests/browser/test_previews.py), nosniff keeps the checked type.
 def reply_letter_preview(request, pk, reply_pk):
     """预览: a PDF letter in the browser; a Word or OFD letter still downloads."""
     return reply_letter_response(request, pk, reply_pk, inline_pdf=True)
@@ -275,7 +270,6 @@ def follow_up_evidence(request, pk, evidence_pk):
     return _evidence_response(request, pk, evidence_pk, inline=False)
 
 
-@_preview_csp
 def follow_up_evidence_preview(request, pk, evidence_pk):
     """预览: a PDF or a photograph in the browser; other types download."""
     return _evidence_response(request, pk, evidence_pk, inline=True)
