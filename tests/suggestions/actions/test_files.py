@@ -125,6 +125,10 @@ def test_a_follow_up_takes_several_files_listed_and_served_through_the_read_gate
     client.force_login(other_handler)
     for name in ("suggestions:evidence", "suggestions:evidence_preview"):
         assert client.get(reverse(name, args=[s.pk, jpeg.pk])).status_code == 404
+    client.logout()
+    for name in ("suggestions:evidence", "suggestions:evidence_preview"):
+        response = client.get(reverse(name, args=[s.pk, jpeg.pk]))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     # A file of one item is not reached through another item's address.
     client.force_login(office)
     other = stages.replied()
