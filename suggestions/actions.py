@@ -23,6 +23,7 @@ class Action:
     success: str
     date_field: str = ""
     multipart: bool = False
+    upload: str = ""  # the form's file field, for a multipart form
     style: str = ""
 
 
@@ -141,6 +142,7 @@ ACTIONS: dict[str, Action] = {
             "已答复代表。",
             "replied_on",
             multipart=True,
+            upload="letter",
             style="primary",
         ),
         Action(
@@ -229,9 +231,13 @@ ACTIONS: dict[str, Action] = {
                 "findings",
                 "consistent_with_reply",
                 "new_outcome",
+                # The API's serializer takes no files: an empty list.
+                evidence=lambda data, state: data.get("evidence") or [],
             ),
             "跟踪记录已保存。",
             "happened_on",
+            multipart=True,
+            upload="evidence",
         ),
         Action(
             "key_supervision",

@@ -19,6 +19,7 @@ from suggestions.models import Event
 from suggestions.models import ExportLog
 from suggestions.models import Feedback
 from suggestions.models import FollowUp
+from suggestions.models import FollowUpEvidence
 from suggestions.models import HandlingPolicy
 from suggestions.models import Reply
 from suggestions.models import Suggestion
@@ -166,3 +167,20 @@ class ExportLogAdmin(ReadOnlyAdmin):
     search_fields = ["user__username", "user__last_name", "user__first_name", "query"]
     date_hierarchy = "exported_at"
     list_select_related = ["user"]
+
+
+@admin.register(FollowUpEvidence)
+class FollowUpEvidenceAdmin(ReadOnlyAdmin):
+    """Read-only: the files of follow-up records, stored by `follow_up_record`. The file
+    itself is opened from the item's page, through the read gate."""
+
+    list_display = ["name", "follow_up", "suggestion", "content_type", "size", "uploaded_by"]
+    list_filter = ["content_type", "uploaded_at"]
+    search_fields = ["name", "follow_up__suggestion__title"]
+    date_hierarchy = "uploaded_at"
+    list_select_related = ["follow_up__suggestion", "uploaded_by"]
+    fields = ["follow_up", "name", "content_type", "size", "uploaded_by", "uploaded_at"]
+
+    @admin.display(description="建议")
+    def suggestion(self, obj):
+        return obj.follow_up.suggestion.code

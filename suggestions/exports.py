@@ -313,6 +313,22 @@ def iter_rows(qs, *, today: dt.date) -> Iterator[list]:
             ]
 
 
+# Printed: A4 landscape (paper 9), one page wide however many pages long, the header row
+# on every page, and "第 n 页，共 m 页" in the footer (&P and &N are Excel's page fields).
+PAPER_A4 = 9
+PAGE_FOOTER = "&C第 &P 页，共 &N 页"
+
+
+def set_print_layout(ws) -> None:
+    """The print settings of the export's sheet (XlsxWriter)."""
+    ws.set_landscape()
+    ws.set_paper(PAPER_A4)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_margins(left=0.25, right=0.25, top=0.5, bottom=0.5)
+    ws.set_footer(PAGE_FOOTER)
+
+
 def write_workbook(rows: Iterator[list], out: IO[bytes] | str) -> int:
     """Write the header and `rows` to `out`; returns the number of rows written.
 
@@ -338,6 +354,7 @@ def write_workbook(rows: Iterator[list], out: IO[bytes] | str) -> int:
         ws.set_column(index, index, width)
         ws.write_string(0, index, title, header)
     ws.freeze_panes(1, 0)
+    set_print_layout(ws)
     writers = {TEXT: ws.write_string, NUMBER: ws.write_number}
     columns = [
         (index, writers.get(kind, ws.write_datetime), date if kind == DATE else None)

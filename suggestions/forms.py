@@ -15,6 +15,7 @@ from departments.models import Department
 from departments.models import Deputy
 from suggestions.models import CloseReason
 from suggestions.models import FollowUp
+from suggestions.models import FollowUpEvidence
 from suggestions.models import Kind
 from suggestions.models import Outcome
 from suggestions.models import Satisfaction
@@ -228,35 +229,101 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f}MB" if n >= 1024 * 1024 else f"{max(n // 1024, 1)}KB"
 
 
-def validate_letter(upload) -> None:
-    """A reply letter is a PDF, Word or OFD file under the size limit, checked by its name,
-    its declared type and its first bytes (a renamed file is refused)."""
+def _check_upload(upload, types: dict, what: str, formats: str, *, named: bool) -> None:
+    """A file of one of `types` under the size limit, checked by its name, its declared
+    type and its first bytes (a renamed file is refused). `named`: the messages name the
+    file (several files are chosen at once)."""
     name = upload.name or ""
     extension = Path(name).suffix.lower()
-    if extension not in LETTER_TYPES:
-        raise forms.ValidationError(
-            f"答复函只能上传 PDF、Word（.doc/.docx）或 OFD 文件，“{name}”的格式不支持。"
-        )
+    the_file = f"“{name}”" if named else ""
+    if extension not in types:
+        raise forms.ValidationError(f"{what}只能上传{formats}文件，“{name}”的格式不支持。")
     if upload.size > LETTER_MAX_BYTES:
         raise forms.ValidationError(
-            f"答复函不能超过{_size(LETTER_MAX_BYTES)}，当前文件{_size(upload.size)}。"
+            f"{what}不能超过{_size(LETTER_MAX_BYTES)}，{the_file or '当前文件'}"
+            f"{'有' if named else ''}{_size(upload.size)}。"
         )
     if upload.size == 0:
-        raise forms.ValidationError("答复函是空文件，请重新选择。")
-    types, magics = LETTER_TYPES[extension]
+        raise forms.ValidationError(f"{what}{the_file}是空文件，请重新选择。")
+    accepted, magics = types[extension]
     content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
-    if content_type and content_type not in types | {"application/octet-stream"}:
-        raise forms.ValidationError(f"文件类型（{content_type}）与扩展名{extension}不符。")
+    if content_type and content_type not in accepted | {"application/octet-stream"}:
+        raise forms.ValidationError(
+            f"{the_file}{'的' if named else ''}文件类型（{content_type}）与扩展名{extension}不符。"
+        )
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if not any(head.startswith(m) for m in magics):
         raise forms.ValidationError(
-            f"文件内容不是有效的{extension[1:].upper()}文件，请检查后重新上传。"
+            f"{the_file + '的' if named else '文件'}内容不是有效的{extension[1:].upper()}文件，"
+            "请检查后重新上传。"
         )
 
 
-class ReplyForm(VersionedForm):
+def validate_letter(upload) -> None:
+    """A reply letter is a PDF, Word or OFD file under the size limit."""
+    _check_upload(upload, LETTER_TYPES, "答复函", " PDF、Word（.doc/.docx）或 OFD ", named=False)
+
+
+JPEG = ({"image/jpeg", "image/pjpeg"}, (b"\xff\xd8\xff",))
+EVIDENCE_TYPES = {
+    **LETTER_TYPES,
+    ".jpg": JPEG,
+    ".jpeg": JPEG,
+    ".png": ({"image/png"}, (b"\x89PNG\r\n\x1a\n",)),
+}
+EVIDENCE_FORMATS = " PDF、Word、OFD 或 JPEG/PNG 图片"
+
+
+def validate_evidence(upload) -> None:
+    """A follow-up's evidence file: a letter's types and checks, and photographs."""
+    _check_upload(upload, EVIDENCE_TYPES, "证明材料", EVIDENCE_FORMATS, named=True)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several files in one input; each checked, every problem named with its file."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > FollowUpEvidence.MAX_PER_RECORD:
+            raise forms.ValidationError(
+                f"每条跟踪记录最多上传{FollowUpEvidence.MAX_PER_RECORD}个证明材料，"
+                f"您选择了{len(files)}个。"
+            )
+        problems = []
+        for upload in files:
+            try:
+                validate_evidence(upload)
+            except forms.ValidationError as problem:
+                problems.extend(problem.messages)
+        if problems:
+            raise forms.ValidationError(problems)
+        return files
+
+
+class FilesForm(VersionedForm):
+    """A form with a file field `upload_field` and its hidden `<upload_field>_chosen`, set
+    when the form comes back after an error with files chosen: browsers do not keep a
+    chosen file, so the files must be chosen again before the form is saved."""
+
+    upload_field = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        field = self.upload_field
+        if cleaned.get(f"{field}_chosen") and not cleaned.get(field) and field not in self.errors:
+            self.add_error(field, CHOOSE_AGAIN[field][0])
+        return cleaned
+
+
+class ReplyForm(FilesForm):
     outcome = forms.ChoiceField(label="办理结果", choices=Outcome.choices, widget=forms.RadioSelect)
     text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 8}))
     replied_on = forms.DateField(label="答复日期", widget=DATE, initial=timezone.localdate)
@@ -274,19 +341,8 @@ class ReplyForm(VersionedForm):
     )
     contact_person = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
-    # Set when the form comes back after an error with a letter chosen: browsers do not
-    # keep a chosen file, so the letter must be chosen again before the reply is saved.
     letter_chosen = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("letter_chosen")
-            and not cleaned.get("letter")
-            and "letter" not in self.errors
-        ):
-            self.add_error("letter", LETTER_AGAIN)
-        return cleaned
+    upload_field = "letter"
 
 
 LETTER_AGAIN = (
@@ -331,6 +387,15 @@ class ReplyReviewForm(VersionedForm):
     )
 
 
+EVIDENCE_AGAIN = (
+    "您上次选择的证明材料没有保存（页面有错误时浏览器不保留已选择的文件），"
+    "请重新选择证明材料；其他内容已保留。"
+)
+# The file field of a multipart action form → what to say when its files must be chosen
+# again, and the noun for the conflict message.
+CHOOSE_AGAIN = {"letter": (LETTER_AGAIN, "答复函"), "evidence": (EVIDENCE_AGAIN, "证明材料")}
+
+
 class FeedbackForm(VersionedForm):
     satisfaction = forms.ChoiceField(
         label="代表满意度", choices=Satisfaction.choices, widget=forms.RadioSelect
@@ -351,7 +416,7 @@ class ExtensionDecideForm(VersionedForm):
     note = forms.CharField(label="说明", widget=TEXTAREA, required=False)
 
 
-class FollowUpForm(VersionedForm):
+class FollowUpForm(FilesForm):
     kind = forms.ChoiceField(label="方式", choices=FollowUp.Kind.choices)
     happened_on = forms.DateField(label="日期", widget=DATE, initial=timezone.localdate)
     participants = forms.CharField(label="参加人员", max_length=200, required=False)
@@ -369,6 +434,17 @@ class FollowUpForm(VersionedForm):
         required=False,
         help_text="仅跟踪复查可变更办理结果，须在“情况与结论”中写明依据",
     )
+    evidence = EvidenceField(
+        label="证明材料",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
+        help_text=(
+            f"可多选，最多{FollowUpEvidence.MAX_PER_RECORD}个：{EVIDENCE_FORMATS.strip()}，"
+            f"每个不超过{_size(LETTER_MAX_BYTES)}"
+        ),
+    )
+    evidence_chosen = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    upload_field = "evidence"
 
     def __init__(self, *args, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -191,7 +191,7 @@ def suggestion_get(user: User, pk: int) -> Suggestion | None:
                 "follow_ups",
                 queryset=FollowUp.objects.select_related(
                     "department", "created_by", "outcome_change"
-                ),
+                ).prefetch_related("evidence"),
             ),
             Prefetch(
                 "events",

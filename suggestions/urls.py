@@ -25,4 +25,19 @@ urlpatterns = [
         views.reply_letter,
         name="reply_letter",
     ),
+    path(
+        "suggestions/<int:pk>/replies/<int:reply_pk>/letter/preview/",
+        views.reply_letter_preview,
+        name="reply_letter_preview",
+    ),
+    path(
+        "suggestions/<int:pk>/evidence/<int:evidence_pk>/",
+        views.follow_up_evidence,
+        name="evidence",
+    ),
+    path(
+        "suggestions/<int:pk>/evidence/<int:evidence_pk>/preview/",
+        views.follow_up_evidence_preview,
+        name="evidence_preview",
+    ),
 ]

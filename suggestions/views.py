@@ -31,11 +31,13 @@ from suggestions.actions import ACTION_ORDER
 from suggestions.actions import ACTIONS
 from suggestions.actions import Action
 from suggestions.filters import SuggestionFilter
+from suggestions.models import FollowUpEvidence
 from suggestions.models import Kind
 from suggestions.models import Outcome
 from suggestions.models import Reply
 from suggestions.models import Status
 from suggestions.models import Suggestion
+from suggestions.models.records import PREVIEW_TYPES
 from suggestions.selectors import DeadlineState
 from suggestions.selectors import due_soon
 from suggestions.selectors import filter_due_soon
@@ -234,22 +236,55 @@ def reply_letter(request, pk, reply_pk):
     return reply_letter_response(request, pk, reply_pk, inline_pdf=False)
 
 
-def reply_letter_response(request, pk, reply_pk, *, inline_pdf: bool) -> FileResponse:
-    """Letters are served only here, after the visibility check: never from a public URL.
-    `inline_pdf` opens a PDF in the browser (the deputy portal); other types download."""
+# A file opened in the browser (预览) is a PDF or an image in a top-level tab, under the
+# site's headers: Chromium's PDF viewer shows it with object-src 'none' and
+# frame-ancestors 'none' (tests/browser/test_previews.py), nosniff keeps the checked type.
+def reply_letter_preview(request, pk, reply_pk):
+    """预览: a PDF letter in the browser; a Word or OFD letter still downloads."""
+    return reply_letter_response(request, pk, reply_pk, inline_pdf=True)
+
+
+def _check_item_visible(request, pk) -> None:
     if not suggestions_visible_to(request.user).filter(pk=pk).exists():
         refusals.record_hidden_item(request, pk)
         raise Http404("未找到该建议，或您无权查看。")
+
+
+def _file_response(file, name: str, *, inline: bool) -> FileResponse:
+    """The stored file under the user's name; inline only for what a browser shows."""
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse(
+        file.open("rb"),
+        as_attachment=not (inline and content_type in PREVIEW_TYPES),
+        filename=name,
+        content_type=content_type,
+    )
+
+
+def reply_letter_response(request, pk, reply_pk, *, inline_pdf: bool) -> FileResponse:
+    """Letters are served only here, after the visibility check: never from a public URL.
+    `inline_pdf` opens a PDF in the browser (the deputy portal); other types download."""
+    _check_item_visible(request, pk)
     reply = get_object_or_404(Reply, pk=reply_pk, suggestion_id=pk)
     if not reply.letter:
         raise Http404("该答复没有上传答复函。")
-    content_type = mimetypes.guess_type(reply.letter_name)[0] or "application/octet-stream"
-    return FileResponse(
-        reply.letter.open("rb"),
-        as_attachment=not (inline_pdf and content_type == "application/pdf"),
-        filename=reply.letter_name or "答复函",
-        content_type=content_type,
-    )
+    return _file_response(reply.letter, reply.letter_name or "答复函", inline=inline_pdf)
+
+
+def _evidence_response(request, pk, evidence_pk, *, inline: bool) -> FileResponse:
+    _check_item_visible(request, pk)
+    item = get_object_or_404(FollowUpEvidence, pk=evidence_pk, follow_up__suggestion_id=pk)
+    return _file_response(item.file, item.name, inline=inline)
+
+
+def follow_up_evidence(request, pk, evidence_pk):
+    """A follow-up's evidence file, downloaded, through the read gate."""
+    return _evidence_response(request, pk, evidence_pk, inline=False)
+
+
+def follow_up_evidence_preview(request, pk, evidence_pk):
+    """预览: a PDF or a photograph in the browser; other types download."""
+    return _evidence_response(request, pk, evidence_pk, inline=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -333,13 +368,14 @@ def _after_conflict(action: Action, form, suggestion: Suggestion, user) -> dict[
     return merged
 
 
-def _ask_for_the_letter_again(form) -> None:
-    """The form comes back with an error and the browser drops the chosen file: say so on
-    the letter field, and refuse the next submission unless a letter is chosen again."""
+def _ask_for_the_files_again(form, field: str) -> None:
+    """The form comes back with an error and the browser drops the chosen files: say so on
+    the file field, and refuse the next submission unless files are chosen again (what
+    was typed is kept)."""
     form.data = form.data.copy()
-    form.data["letter_chosen"] = "true"
-    if "letter" not in form.errors:
-        form.add_error("letter", forms.LETTER_AGAIN)
+    form.data[f"{field}_chosen"] = "true"
+    if field not in form.errors:
+        form.add_error(field, forms.CHOOSE_AGAIN[field][0])
 
 
 def _what_is_decided(action: Action, suggestion: Suggestion, state) -> dict[str, Any]:
@@ -388,19 +424,21 @@ def action_view(request, pk, name):
                 )
             except services.VersionConflict as refusal:
                 conflict = refusal.messages[0]
-                if action.multipart and request.FILES:
-                    conflict += "浏览器不会保留已选择的文件，请重新选择答复函。"
+                chosen = action.upload and request.FILES.getlist(action.upload)
+                if chosen:
+                    noun = forms.CHOOSE_AGAIN[action.upload][1]
+                    conflict += f"浏览器不会保留已选择的文件，请重新选择{noun}。"
                 initial = _after_conflict(action, form, suggestion, request.user)
-                if action.multipart and request.FILES.get("letter"):
-                    initial["letter_chosen"] = True
+                if chosen:
+                    initial[f"{action.upload}_chosen"] = True
                 form = action.form(initial=initial, **kwargs)
             except ValidationError as refusal:
                 _add_refusal(form, refusal, action.date_field)
             else:
                 messages.success(request, action.success)
                 return redirect(suggestion)
-        if action.multipart and request.FILES.get("letter") and form.is_bound:
-            _ask_for_the_letter_again(form)
+        if action.upload and request.FILES.getlist(action.upload) and form.is_bound:
+            _ask_for_the_files_again(form, action.upload)
     else:
         form = action.form(initial=_initial(action, suggestion, request.user), **kwargs)
     context = {

@@ -4,6 +4,7 @@ decide, exactly as the HTML forms do."""
 from __future__ import annotations
 
 from django import forms as django_forms
+from django.urls import reverse
 from rest_framework import serializers
 
 from departments.models import CongressSession
@@ -15,6 +16,7 @@ from suggestions.models import CloseReason
 from suggestions.models import Event
 from suggestions.models import Feedback
 from suggestions.models import FollowUp
+from suggestions.models import FollowUpEvidence
 from suggestions.models import Kind
 from suggestions.models import Outcome
 from suggestions.models import Reply
@@ -88,8 +90,21 @@ class FeedbackSerializer(serializers.ModelSerializer):
         fields = ["id", "reply", "satisfaction", "comment", "received_on", "entered_by_deputy"]
 
 
+class FollowUpEvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FollowUpEvidence
+        fields = ["id", "name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, item: FollowUpEvidence) -> str:
+        """The download behind the read gate (the browser's session)."""
+        return reverse("suggestions:evidence", args=[item.follow_up.suggestion_id, item.pk])
+
+
 class FollowUpSerializer(serializers.ModelSerializer):
     department = DepartmentRefSerializer(read_only=True, allow_null=True)
+    evidence = FollowUpEvidenceSerializer(many=True, read_only=True)
 
     class Meta:
         model = FollowUp
@@ -101,6 +116,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "participants",
             "findings",
             "consistent_with_reply",
+            "evidence",
         ]
 
 

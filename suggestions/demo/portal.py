@@ -4,6 +4,9 @@ another item (in rework after the lead deputy's 不满意)."""
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
@@ -13,6 +16,25 @@ from suggestions.demo import data
 from suggestions.models import Suggestion
 
 USERNAME = "daibiao"
+
+
+def png_bytes(
+    width: int = 48, height: int = 32, rgb: tuple[int, int, int] = (46, 94, 140)
+) -> bytes:
+    """A small, well-formed PNG of one colour (a stand-in for a photograph)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + bytes(rgb) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
 
 
 def pdf_bytes(text: str) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from drafts.demo import build_demo_drafts
@@ -186,7 +187,18 @@ def _unsatisfied_story(demo: Demo, s: Suggestion, lead) -> None:
             "与代表面商，明确下一步工作时间节点。",
         ),
     ):
-        _follow_up(s, actor, kind, day, participants=participants, findings=findings)
+        # The visit's record carries its evidence: the visit notes and a photograph.
+        evidence = (
+            [
+                ContentFile(portal.pdf_bytes("Visit notes (demo)"), name="走访记录.pdf"),
+                ContentFile(portal.png_bytes(), name="现场照片.png"),
+            ]
+            if kind == FollowUp.Kind.VISIT
+            else []
+        )
+        _follow_up(
+            s, actor, kind, day, participants=participants, findings=findings, evidence=evidence
+        )
     s.refresh_from_db()
     reply(demo, s, lead=lead, outcome=Outcome.FOR_REFERENCE, on=d(7, 15))
     feedback(

@@ -1,5 +1,8 @@
 """The import template: the sheet to fill (headers with their help, drop-down lists, one
-example row), the instructions, and a hidden sheet holding the lists."""
+example row), the instructions, and two hidden sheets holding the lists: 选项 (the fixed
+choices and the sessions) and 名单 (the deputies in office, the main source of typos).
+
+Both visible sheets print on A4 landscape, one page wide, the header row on every page."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import datetime as dt
 import io
 
 import openpyxl
+from django.db.models import Count
 from django.utils import timezone
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment
@@ -15,6 +19,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from departments.models import CongressSession
 from departments.models import Deputy
@@ -46,15 +51,19 @@ def build_template() -> bytes:
     ws = wb.active
     ws.title = "建议"
     lists = wb.create_sheet("选项")
+    roll = wb.create_sheet(ROLL_SHEET)
     guide = wb.create_sheet(GUIDE_SHEET)
-    wb.move_sheet(guide, offset=-1)  # 建议, 填写说明, 选项
+    wb.move_sheet(guide, offset=-2)  # 建议, 填写说明, 选项, 名单
 
     sessions = list(CongressSession.objects.order_by("-starts_on").values_list("name", flat=True))
-    refs = _write_lists(lists, sessions)
+    deputies = deputy_roll()
+    refs = _write_lists(lists, sessions) | _write_roll(roll, deputies)
     _write_headers(ws)
-    _write_example(ws, sessions)
+    _write_example(ws, sessions, deputies)
     _add_validations(ws, refs)
     _write_guide(guide)
+    set_print_layout(ws, title_rows="1:1")
+    set_print_layout(guide)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -84,6 +93,57 @@ def _write_lists(lists, sessions: list[str]) -> dict[str, str]:
     return refs
 
 
+ROLL_SHEET = "名单"
+DEPUTY_PROMPTS = {
+    "lead_deputy": "请从下拉列表中选择在任代表；同名代表带有层级，如 张三（区人大代表）",
+}
+CO_SIGNERS_PROMPT = "多名代表用顿号“、”分隔，姓名须与领衔代表下拉列表中的写法一致"
+
+
+def deputy_roll() -> list[str]:
+    """The deputies in office as the import reads them: a name held by more than one
+    deputy (in office or not) carries its level, which the import understands."""
+    shared = set(
+        Deputy.objects.values("name")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("name", flat=True)
+    )
+    return [
+        f"{d.name}（{d.get_level_display()}）" if d.name in shared else d.name
+        for d in Deputy.objects.filter(is_active=True).order_by("name", "level", "id")
+    ]
+
+
+def _write_roll(roll, deputies: list[str]) -> dict[str, str]:
+    """The hidden sheet 名单: one column of deputies' names; returns its range."""
+    roll.cell(row=1, column=1, value="在任代表")
+    roll.column_dimensions["A"].width = 24
+    for row, name in enumerate(deputies, 2):
+        roll.cell(row=row, column=1, value=name)
+    roll.sheet_state = "hidden"
+    if not deputies:
+        return {}
+    return {"lead_deputy": f"{ROLL_SHEET}!$A$2:$A${len(deputies) + 1}"}
+
+
+# Printed: A4 landscape, one page wide however many pages long, "第 n 页，共 m 页" below
+# (&P and &N are Excel's page fields).
+PAGE_FOOTER = "第 &P 页，共 &N 页"
+
+
+def set_print_layout(ws, *, title_rows: str = "") -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = 0.25
+    ws.oddFooter.center.text = PAGE_FOOTER
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
 def _write_headers(ws) -> None:
     """Required headers in red, optional in blue, each with its help as a comment."""
     header_font = Font(bold=True, color="FFFFFF")
@@ -99,10 +159,9 @@ def _write_headers(ws) -> None:
     ws.freeze_panes = "A2"
 
 
-def _write_example(ws, sessions: list[str]) -> None:
+def _write_example(ws, sessions: list[str], deputies: list[str]) -> None:
     """Row 2, in grey, marked 示例 in its number cell so that the import skips it."""
     year = timezone.localdate().year
-    deputy = Deputy.objects.filter(is_active=True).order_by("id").first()
     example = {
         "number": EXAMPLE_MARK,
         "year": year,
@@ -112,7 +171,7 @@ def _write_example(ws, sessions: list[str]) -> None:
         "title": "关于加快老旧小区加装电梯的建议（示例行，导入时自动跳过）",
         "content": "建议内容……",
         "topic": Topic.HOUSING.label,
-        "lead_deputy": deputy.name if deputy else "张三",
+        "lead_deputy": deputies[0] if deputies else "张三",
         "co_signers": "李四、王五",
         "received_on": dt.date(year, 1, 15),
     }
@@ -131,18 +190,26 @@ def _add_validations(ws, refs: dict[str, str]) -> None:
     """Drop-down lists for the choice columns, ranges for the year and the date, down to
     the last row a file may hold."""
     last = MAX_ROWS + 1
-    for key, prompt in LIST_PROMPTS.items():
+    for key, prompt in (LIST_PROMPTS | DEPUTY_PROMPTS).items():
         if key not in refs:
             continue
         letter = _letter(key)
         validation = DataValidation(type="list", formula1=f"={refs[key]}", allow_blank=True)
-        validation.error = f"请从下拉列表中选择{COLUMN_BY_KEY[key].header}。"
+        validation.error = f"“{COLUMN_BY_KEY[key].header}”须从下拉列表中选择。" + (
+            "名单中没有的代表请先在系统管理中添加。" if key in DEPUTY_PROMPTS else ""
+        )
         validation.errorTitle = "输入不正确"
         validation.prompt = prompt
         validation.showErrorMessage = True
         validation.showInputMessage = True
         validation.add(f"{letter}2:{letter}{last}")
         ws.add_data_validation(validation)
+    # 联名代表 holds several names in one cell, which a list cannot check: a prompt only;
+    # the import checks each name.
+    co_signers = _letter("co_signers")
+    prompt = DataValidation(allow_blank=True, showInputMessage=True, prompt=CO_SIGNERS_PROMPT)
+    prompt.add(f"{co_signers}2:{co_signers}{last}")
+    ws.add_data_validation(prompt)
     first_day = int(to_excel(dt.date(FIRST_YEAR, 1, 1)))  # 29221, as Excel counts days
     for key, kind, kwargs in (
         (
@@ -178,6 +245,8 @@ def _write_guide(ws) -> None:
         "   如需用表格内容修改已登记、尚未交办的建议，请在导入页面勾选“更新已登记的待交办建议”。",
         "6. 导入前系统会逐行检查，有任何错误都不会导入；改正后重新上传即可。",
         "7. 承办单位在导入后由区政府办公室在系统中交办。",
+        "8. 领衔代表从下拉列表中选择（系统中的在任代表）；联名代表的姓名须与列表中的写法一致，"
+        "同名代表带有层级。",
     ]
     for note in notes:
         ws.append([note])

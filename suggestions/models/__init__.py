@@ -2,7 +2,8 @@
 
     items.py     the item (Suggestion) and its vocabulary: kinds, states, outcomes, ratings
     handling.py  assignments and the return / extension requests with their decisions
-    records.py   reply rounds, follow-ups, the outcome ledger, feedback, the timeline, exports
+    records.py   reply rounds, follow-ups and their evidence files, the outcome ledger,
+                 feedback, the timeline, exports
     calendar.py  the working-day calendar and the deadline policy
     preferences.py  what a user keeps for itself (its saved list filters)
     review.py    the handling switches, the reply draft under countersign / review (§11)
@@ -35,6 +36,7 @@ from suggestions.models.records import Event
 from suggestions.models.records import ExportLog
 from suggestions.models.records import Feedback
 from suggestions.models.records import FollowUp
+from suggestions.models.records import FollowUpEvidence
 from suggestions.models.records import OutcomeChange
 from suggestions.models.records import Reply
 from suggestions.models.review import Countersign
@@ -57,6 +59,7 @@ __all__ = [
     "Feedback",
     "FollowUp",
     "HandlingPolicy",
+    "FollowUpEvidence",
     "HandlingRequest",
     "Kind",
     "Outcome",

@@ -56,6 +56,11 @@ class Reply(ReplyContent):
     def __str__(self):
         return f"第{self.round}轮答复（{self.get_outcome_display()}）"
 
+    @property
+    def letter_previewable(self) -> bool:
+        """A PDF letter opens in the browser; Word and OFD letters download."""
+        return self.letter_name.lower().endswith(".pdf")
+
 
 class FollowUp(models.Model):
     class Kind(models.TextChoices):
@@ -89,6 +94,38 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.happened_on}"
+
+
+# The types a browser shows itself (PDF viewer, images); anything else downloads.
+PREVIEW_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+class FollowUpEvidence(models.Model):
+    """A file backing a follow-up record (photographs of a visit, a re-check's documents):
+    stored under a random name, served only through the read gate."""
+
+    MAX_PER_RECORD = 10
+
+    follow_up = models.ForeignKey(
+        FollowUp, verbose_name="跟踪记录", on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField("文件", upload_to="evidence/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = protected_fk(settings.AUTH_USER_MODEL, "上传人")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "跟踪记录证明材料"
+        ordering = ["follow_up_id", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def previewable(self) -> bool:
+        return self.content_type in PREVIEW_TYPES
 
 
 class OutcomeChange(models.Model):

@@ -236,9 +236,9 @@ LETTER_NAME_MAX = 200  # Reply.letter_name
 EXTENSION_MAX = 10
 
 
-def _short_name(name: str, limit: int = LETTER_NAME_MAX) -> str:
-    """The letter's name as the user gave it, shortened to fit, its extension kept."""
-    name = Path(name or "答复函").name.strip() or "答复函"
+def _short_name(name: str, limit: int = LETTER_NAME_MAX, default: str = "答复函") -> str:
+    """A file's name as the user gave it, shortened to fit, its extension kept."""
+    name = Path(name or default).name.strip() or default
     suffix = Path(name).suffix if len(Path(name).suffix) <= EXTENSION_MAX else ""
     stem = name[: len(name) - len(suffix)] if suffix else name
     return stem[: limit - len(suffix)] + suffix

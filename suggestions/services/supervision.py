@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
 
+from django.core.files.base import File
 from django.db import transaction
 
 from departments.models import User
@@ -12,6 +17,7 @@ from suggestions.bounds import check_text
 from suggestions.models import Assignment
 from suggestions.models import Event
 from suggestions.models import FollowUp
+from suggestions.models import FollowUpEvidence
 from suggestions.models import Outcome
 from suggestions.models import Status
 from suggestions.models import Suggestion
@@ -26,6 +32,7 @@ from suggestions.services._steps import _state
 from suggestions.services._steps import _today
 from suggestions.services.reply import OUTCOME_FIELDS
 from suggestions.services.reply import _record_outcome
+from suggestions.services.reply import _short_name
 from suggestions.services.rules import _check_follow_up
 from suggestions.services.rules import _check_key_supervision
 
@@ -41,11 +48,19 @@ def follow_up_record(
     participants: str = "",
     consistent_with_reply: bool | None = None,
     new_outcome: str = "",
+    evidence: Sequence[File] = (),
     expected_version: int | None = None,
     when: dt.datetime | None = None,
 ) -> FollowUp:
-    """走访、回访、面商、督办、抽查、跟踪复查. A re-check may change the outcome, with evidence."""
+    """走访、回访、面商、督办、抽查、跟踪复查. A re-check may change the outcome, with evidence.
+    `evidence`: files already checked by type and content (forms.validate_evidence), at
+    most FollowUpEvidence.MAX_PER_RECORD; stored under random names, removed again if the
+    record is not saved."""
     check_text(findings=findings, participants=participants)
+    if len(evidence) > FollowUpEvidence.MAX_PER_RECORD:
+        _refuse(
+            f"每条跟踪记录最多上传{FollowUpEvidence.MAX_PER_RECORD}个证明材料。", code="evidence"
+        )
     s = _lock(suggestion, expected_version)
     if kind not in FollowUp.Kind.values:
         _refuse("跟踪方式不正确。", code="kind")
@@ -56,13 +71,7 @@ def follow_up_record(
     if not findings.strip():
         _refuse("请填写情况与结论。", code="findings")
     if new_outcome:
-        if kind != FollowUp.Kind.RECHECK:
-            _refuse("只有跟踪复查可以变更办理结果。", code="outcome")
-        if new_outcome not in Outcome.values:
-            _refuse("办理结果不正确。", code="outcome")
-        if new_outcome == s.outcome:
-            _refuse(f"办理结果已是“{s.get_outcome_display()}”，无需变更。", code="outcome")
-        _require_status(s, [Status.REPLIED, Status.CLOSED], "变更办理结果")
+        _check_new_outcome(s, kind, new_outcome)
     today = _today(when)
     happened_on = happened_on or today
     _check_date(happened_on, not_before=s.assigned_on, today=today, what="跟踪日期")
@@ -87,6 +96,58 @@ def follow_up_record(
         ),
         actor,
     )
+    stored: list[FollowUpEvidence] = []
+    try:
+        for upload in evidence:
+            stored.append(_store_evidence(follow_up, upload, actor))
+        _record_follow_up(
+            s, follow_up, new_outcome=new_outcome, files=len(stored), actor=actor, when=when
+        )
+    except BaseException:
+        # The rows are rolled back with the transaction; the files would stay behind.
+        for item in stored:
+            item.file.storage.delete(item.file.name)
+        raise
+    return follow_up
+
+
+def _check_new_outcome(s: Suggestion, kind: str, new_outcome: str) -> None:
+    if kind != FollowUp.Kind.RECHECK:
+        _refuse("只有跟踪复查可以变更办理结果。", code="outcome")
+    if new_outcome not in Outcome.values:
+        _refuse("办理结果不正确。", code="outcome")
+    if new_outcome == s.outcome:
+        _refuse(f"办理结果已是“{s.get_outcome_display()}”，无需变更。", code="outcome")
+    _require_status(s, [Status.REPLIED, Status.CLOSED], "变更办理结果")
+
+
+def _store_evidence(follow_up: FollowUp, upload: File, actor: User) -> FollowUpEvidence:
+    name = _short_name(getattr(upload, "name", ""), default="证明材料")
+    suffix = Path(name).suffix.lower()
+    item = FollowUpEvidence(
+        follow_up=follow_up,
+        name=name,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    item.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    item.save()
+    return item
+
+
+def _record_follow_up(
+    s: Suggestion,
+    follow_up: FollowUp,
+    *,
+    new_outcome: str,
+    files: int,
+    actor: User,
+    when: dt.datetime | None,
+) -> None:
+    """The follow-up's outcome change (a re-check), the item's event and the notices."""
+    kind, happened_on, department = follow_up.kind, follow_up.happened_on, follow_up.department
+    label = FollowUp.Kind(kind).label
     fields: list[str] = []
     action = Event.Action.FOLLOW_UP
     note = f"{label}：{follow_up.findings}"
@@ -107,11 +168,12 @@ def follow_up_record(
             f"跟踪复查，办理结果由“{change.get_from_outcome_display()}”变更为"
             f"“{change.get_to_outcome_display()}”：{follow_up.findings}"
         )
+    if files:
+        note += f"（附证明材料{files}个）"
     _save(s, actor, action, when, fields=fields, note=note, department=department)
     if kind == FollowUp.Kind.SUPERVISION:
         owed = [department.pk] if department else _lead_departments(s)
         notices.notify_supervision(suggestion=s, department_ids=owed, key=False)
-    return follow_up
 
 
 def _lead_departments(s: Suggestion) -> list[int]:

@@ -9,6 +9,7 @@ import io
 from collections import Counter
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError
 from django.core.management import call_command
 from django.db.models import OuterRef
@@ -17,6 +18,7 @@ from django.db.models import Subquery
 from departments.models import Department
 from departments.models import Deputy
 from departments.models import User
+from suggestions import forms
 from suggestions.models import Assignment
 from suggestions.models import CalendarDay
 from suggestions.models import Event
@@ -118,6 +120,16 @@ def test_unsatisfied_item_has_supervision_and_follow_up(demo):
     assert FollowUp.Kind.SUPERVISION in kinds
     assert kinds & {FollowUp.Kind.VISIT, FollowUp.Kind.MEETING, FollowUp.Kind.CALLBACK}
     assert item.replies.count() == 2  # the rework round
+    # The visit carries its evidence, files that pass the upload checks themselves.
+    visit = item.follow_ups.get(kind=FollowUp.Kind.VISIT)
+    files = list(visit.evidence.order_by("id"))
+    assert [(e.name, e.content_type) for e in files] == [
+        ("走访记录.pdf", "application/pdf"),
+        ("现场照片.png", "image/png"),
+    ]
+    for e in files:
+        with e.file.open("rb") as stored:
+            forms.validate_evidence(SimpleUploadedFile(e.name, stored.read(), e.content_type))
 
 
 def test_spot_checks_of_resolved_items(demo):

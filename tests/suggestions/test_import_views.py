@@ -75,7 +75,7 @@ def test_the_template_has_lists_instructions_and_an_example(client, office, peop
     assert "attachment" in response["Content-Disposition"]
     data = b"".join(response.streaming_content)
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["建议", "填写说明", "选项"]
+    assert wb.sheetnames == ["建议", "填写说明", "选项", "名单"]
     assert wb["选项"].sheet_state == "hidden"
     ws = wb["建议"]
     assert [c.value for c in ws[1]] == [c.header for c in imports.COLUMNS]
@@ -85,8 +85,8 @@ def test_the_template_has_lists_instructions_and_an_example(client, office, peop
         for v in ws.data_validations.dataValidation
         if v.type == "list"
     }
-    # 类别 C, 提出时间 D, 会议 E, 主题分类 H.
-    assert set(lists) == {"C2", "D2", "E2", "H2"}
+    # 类别 C, 提出时间 D, 会议 E, 主题分类 H, 领衔代表 I.
+    assert set(lists) == {"C2", "D2", "E2", "H2", "I2"}
     options = wb["选项"]
     values = {
         options.cell(1, col).value: [

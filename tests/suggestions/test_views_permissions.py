@@ -110,6 +110,7 @@ def test_anonymous_is_sent_to_login_from_every_url(client, stages):
         reverse("suggestions:bulk_assign"),
         reverse("suggestions:detail", args=[s.pk]),
         reverse("suggestions:reply_letter", args=[s.pk, reply.pk]),
+        reverse("suggestions:reply_letter_preview", args=[s.pk, reply.pk]),
         *(action_url(s.pk, name) for name in ALL_ACTIONS),
     ]
     for url in urls:
@@ -291,16 +292,20 @@ def test_a_missing_item_is_404(client, users, role):
     ("role", "expected"),
     [("office", 200), ("supervisor", 200), ("lead", 200), ("co", 200), ("other", 404)],
 )
-def test_reply_letter_by_role(client, users, stages, role, expected):
+@pytest.mark.parametrize(
+    ("view", "disposition"),
+    [("reply_letter", "attachment"), ("reply_letter_preview", "inline")],
+)
+def test_reply_letter_by_role(client, users, stages, role, expected, view, disposition):
     s = stages.replied()
     reply = Reply.objects.get(suggestion=s)
-    url = reverse("suggestions:reply_letter", args=[s.pk, reply.pk])
+    url = reverse(f"suggestions:{view}", args=[s.pk, reply.pk])
     login(client, users[role])
     response = client.get(url)
     assert response.status_code == expected
     if expected == 200:
         assert b"".join(response.streaming_content) == PDF
-        assert response["Content-Disposition"].startswith("attachment")
+        assert response["Content-Disposition"].startswith(disposition)
     else:
         assert client.post(url).status_code == 404
 

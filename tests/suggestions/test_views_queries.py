@@ -220,6 +220,7 @@ def rich_item(builder: Builder, follow_ups: int = 3) -> Suggestion:
             kind=kind,
             findings=f"第{i + 1}次跟踪。",
             participants="甲、乙",
+            evidence=[ContentFile(b"%PDF-1.4 test", name=f"现场照片说明{i + 1}.pdf")],
         )
     return Suggestion.objects.get(pk=s.pk)
 
@@ -248,9 +249,10 @@ LIST_PAGE = 10
 # deputy, session and registrar, 7 co-signers, 8 assignments (with department, who signed,
 # who wrote the opinion), 9 replies (with department and handler), 10 the co-signers'
 # ratings of the replies (with deputy), 11 feedbacks (with registrar), 12 follow-ups (with
-# department, recorder, outcome change), 13 events (with actor and department), 14 pending
-# return requests, 15 pending extension requests (for the actions the user may take now).
-DETAIL = 12
+# department, recorder, outcome change), 13 their evidence files, 14 events (with actor
+# and department), 15 pending return requests, 16 pending extension requests (for the
+# actions the user may take now).
+DETAIL = 13
 
 
 @pytest.fixture
@@ -328,6 +330,7 @@ def test_detail_query_count_with_more_records_on_the_item(client, builder, offic
     page = response.content.decode()
     # Each follow-up shows in the follow-up table and in the timeline.
     assert page.count("次跟踪。") == 2 * n
+    assert page.count("现场照片说明") == n  # each follow-up's evidence file
     assert "计划解决 → 正在解决" not in page  # a reply's change is not a follow-up's
     assert "正在解决 → 已经解决" in page
     assert len(queries) == REQUEST + DETAIL, queries
