@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db import transaction
 from django.db.models import F
 
@@ -77,10 +78,12 @@ def index_items(ids: Iterable[int]) -> int:
     docs, postings = [], []
     for pk, (year, counts) in counted.items():
         weights = {t: tf(n) for t, n in counts.items()}
-        docs.append(
-            SimilarDoc(suggestion_id=pk, year=year, norm=_norm(weights, frequencies, total))
-        )
-        postings += [SimilarPosting(suggestion_id=pk, term=t, weight=w) for t, w in weights.items()]
+        norm = _norm(weights, frequencies, total)
+        docs.append(SimilarDoc(suggestion_id=pk, year=year, norm=norm))
+        postings += [
+            SimilarPosting(suggestion_id=pk, year=year, term=t, tf=w, weight=w / norm)
+            for t, w in weights.items()
+        ]
     SimilarDoc.objects.bulk_create(docs, batch_size=BATCH)
     SimilarPosting.objects.bulk_create(postings, batch_size=BATCH)
     return len(counted)
@@ -101,7 +104,7 @@ def refresh_norms(*, batch: int = BATCH) -> None:
         chunk = ids[start : start + batch]
         weights: dict[int, dict[str, float]] = {pk: {} for pk in chunk}
         for pk, term, weight in SimilarPosting.objects.filter(suggestion_id__in=chunk).values_list(
-            "suggestion_id", "term", "weight"
+            "suggestion_id", "term", "tf"
         ):
             weights[pk][term] = weight
         terms = {t for w in weights.values() for t in w}
@@ -115,6 +118,12 @@ def refresh_norms(*, batch: int = BATCH) -> None:
             ],
             ["norm"],
             batch_size=batch,
+        )
+    # Each posting's weight follows its item's new length: one statement for all.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE similar_similarposting SET weight = tf / (SELECT d.norm FROM"
+            " similar_similardoc d WHERE d.suggestion_id = similar_similarposting.suggestion_id)"
         )
 
 

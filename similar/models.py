@@ -4,7 +4,8 @@ queries whatever the number of items.
 
     SimilarDoc      one row per indexed item: its year (the search looks at this and the
                     three previous years) and the length of its TF-IDF vector
-    SimilarPosting  (word, item, weight in the item): the inverted index
+    SimilarPosting  (word, item, its year, the word's weight in the item divided by the
+                    item's vector length): the inverted index, enough alone to score
     SimilarTerm     (word, how many items hold it): the document frequency behind IDF
 
 The rows are derived data: `python manage.py similar_index --rebuild` recomputes them all.
@@ -39,12 +40,14 @@ class SimilarPosting(models.Model):
     suggestion = models.ForeignKey(
         "suggestions.Suggestion", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    weight = models.FloatField("词频")
+    year = models.PositiveIntegerField("年度")
+    tf = models.FloatField("词频")
+    weight = models.FloatField("归一化词频")
 
     class Meta:
         verbose_name = verbose_name_plural = "相似建议倒排索引"
         indexes = [
-            models.Index(fields=["term", "suggestion"], name="similar_posting_term"),
+            models.Index(fields=["term", "year"], name="similar_posting_term"),
             models.Index(fields=["suggestion"], name="similar_posting_item"),
         ]
 
