@@ -191,7 +191,9 @@ def _int_or_none(value) -> int | None:
 
 def _action_endpoint(name: str):
     serializer = ACTION_SERIALIZERS[name]
-    multipart = ACTIONS[name].multipart
+    # Multipart where the API's serializer takes a file (a reply's letter), JSON otherwise
+    # (the page's follow-up form takes evidence files; the API's does not).
+    multipart = any(isinstance(f, serializers.FileField) for f in serializer().fields.values())
 
     def endpoint(self, request, pk=None):
         return self.act(request, name)

@@ -104,3 +104,17 @@ def test_one_back_press_undoes_one_filter(page, live_server, items):
     page.go_back()
     page.wait_for_url(f"{live_server.url}/suggestions/")
     expect(page.locator("#results tbody tr")).to_have_count(32)
+
+
+def test_the_keyword_finds_deputies_and_every_word_must_match(page, live_server, items):
+    login(page, live_server, "office")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/suggestions/")
+    keyword = page.get_by_label("关键词")
+    keyword.fill("陈建华")  # the lead deputy of one item, a co-signer of another
+    page.wait_for_url("**q=*")
+    titles = page.locator("#results tbody tr td:nth-child(3)")
+    expect(titles).to_have_count(2)
+    keyword.fill("电梯 维保")  # both words: only the second
+    expect(titles).to_have_count(1)
+    expect(titles.first).to_have_text("关于电梯维保的建议")
