@@ -10,7 +10,7 @@ from similar.search import Similar
 QUERY_MAX = 2000
 
 
-class DepartmentRefSerializer(serializers.Serializer):
+class SimilarDepartmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -26,7 +26,7 @@ class SimilarItemSerializer(serializers.Serializer):
 
 class SimilarSerializer(serializers.Serializer):
     results = SimilarItemSerializer(many=True)
-    suggested_department = DepartmentRefSerializer(allow_null=True)
+    suggested_department = SimilarDepartmentSerializer(allow_null=True)
 
 
 def similar_payload(found: Similar) -> dict:
