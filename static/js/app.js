@@ -87,6 +87,7 @@
     var hint = url ? "输入姓名查找" : "输入名称查找";
     var settings = {
       allowEmptyOption: false,
+      closeAfterSelect: !select.multiple,
       maxOptions: 50,
       placeholder: empty ? empty.textContent.trim() + " " + hint : hint,
       plugins: select.multiple ? ["remove_button"] : empty ? { clear_button: { title: "清除" } } : [],

@@ -72,3 +72,5 @@ def pick(page, label: str, text: str, *, exact: bool = False) -> None:
     listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
     listbox.get_by_role("option", name=text).first.click()
     box.press("Escape")
+    # The list must be gone before the next field is clicked: an open list covers it.
+    listbox.locator("xpath=..").wait_for(state="hidden")
