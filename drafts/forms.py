@@ -51,12 +51,6 @@ class InviteForm(forms.Form):
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["deputies"].queryset = queryset
-        self.fields["deputies"].label_from_instance = _deputy_label
-
-
-def _deputy_label(deputy: Deputy) -> str:
-    where = deputy.delegation or deputy.workplace
-    return f"{deputy.name}（{where}）" if where else deputy.name
 
 
 class DeclineForm(forms.Form):

@@ -18,10 +18,7 @@ from drafts.models import Draft
 from drafts.models import DraftStatus
 from drafts.models import Invitation
 from drafts.models import InvitationStatus
-
-
-def _refuse(message: str, code: str = "invalid") -> None:
-    raise ValidationError(message, code=code)
+from suggestions.services._steps import _refuse
 
 
 @dataclass

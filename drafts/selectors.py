@@ -15,6 +15,7 @@ from drafts.models import Draft
 from drafts.models import DraftStatus
 from drafts.models import Invitation
 from drafts.models import InvitationStatus
+from suggestions.bounds import search_words
 
 
 def _with_counts(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
@@ -83,7 +84,7 @@ def invitable_deputies(draft: Draft, query: str = "") -> QuerySet[Deputy]:
         .exclude(cosign_invitations__draft=draft)
         .order_by("name", "id")
     )
-    query = "".join(c for c in query if c.isprintable()).strip()[:50]
+    query = search_words(query, 50)
     if query:
         deputies = deputies.filter(
             Q(name__icontains=query)

@@ -71,10 +71,6 @@ def _rows():
     )
 
 
-def _on(day: dt.date) -> str:
-    return cn_date(day)
-
-
 class _Plan:
     """The calendar questions of one run, answered from one preloaded slice."""
 
@@ -117,7 +113,7 @@ def _lead_notices(plan: _Plan, thresholds: list[int]) -> list[Notice]:
         due_on = a.suggestion.due_on
         if due_on in warn:
             t = warn[due_on]
-            text = f"{_item(a)}距答复期限（{_on(due_on)}）还有{t}个工作日，请抓紧办理。"
+            text = f"{_item(a)}距答复期限（{cn_date(due_on)}）还有{t}个工作日，请抓紧办理。"
             notices.append(
                 Notice(
                     a.suggestion_id,
@@ -132,7 +128,8 @@ def _lead_notices(plan: _Plan, thresholds: list[int]) -> list[Notice]:
         n = plan.overdue_round(due_on)
         if n:
             text = (
-                f"{_item(a)}已超过答复期限（{_on(due_on)}），尚未答复，请尽快办理（第{n}次提醒）。"
+                f"{_item(a)}已超过答复期限（{cn_date(due_on)}），尚未答复，"
+                f"请尽快办理（第{n}次提醒）。"
             )
             notices.append(
                 Notice(
@@ -158,7 +155,7 @@ def _co_notices(plan: _Plan) -> list[Notice]:
         Notice(
             a.suggestion_id,
             Kind.CO_OPINION_DUE,
-            f"{_item(a)}的会办意见须于{_on(a.opinion_due_on)}前提交主办单位"
+            f"{_item(a)}的会办意见须于{cn_date(a.opinion_due_on)}前提交主办单位"
             f"（还有{CO_OPINION_WORKING_DAYS}个工作日）。",
             a.opinion_due_on,
             f"d{CO_OPINION_WORKING_DAYS}",
@@ -180,7 +177,7 @@ def _promised_notices(plan: _Plan) -> list[Notice]:
         Notice(
             a.suggestion_id,
             Kind.PROMISED_DUE,
-            f"{_item(a)}答复中承诺的计划完成时间（{_on(a.suggestion.promised_on)}）已到，"
+            f"{_item(a)}答复中承诺的计划完成时间（{cn_date(a.suggestion.promised_on)}）已到，"
             f"请报告办理进展或办结情况。",
             a.suggestion.promised_on,
             "promised",

@@ -3,11 +3,19 @@ suggestions API's view set, read here)."""
 
 from __future__ import annotations
 
+import re
+
 from rest_framework import serializers
 
 from similar.search import Similar
 
 QUERY_MAX = 2000
+ITEM_ID = re.compile(r"[0-9]{1,18}")
+
+
+def item_id(raw: str | None) -> int | None:
+    """An item's id from a query parameter, or None (never an overflowing number)."""
+    return int(raw) if raw and ITEM_ID.fullmatch(raw) else None
 
 
 class SimilarDepartmentSerializer(serializers.Serializer):

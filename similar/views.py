@@ -9,9 +9,8 @@ from django.views.decorators.http import require_GET
 
 from departments import roles
 from similar.api import QUERY_MAX
+from similar.api import item_id
 from similar.search import similar_to
-
-ID = 18
 
 
 @require_GET
@@ -20,8 +19,7 @@ def panel(request):
         raise Http404("页面不存在。")
     title = request.GET.get("title", "")[:200]
     content = request.GET.get("content", "")[:QUERY_MAX]
-    raw = request.GET.get("exclude", "")
-    exclude = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= ID else None
+    exclude = item_id(request.GET.get("exclude"))
     found = similar_to(request.user, title=title, content=content, exclude=exclude)
     context = {"found": found, "asked": bool(title.strip() or content.strip())}
     return render(request, "similar/_panel.html", context)

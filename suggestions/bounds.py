@@ -33,6 +33,12 @@ FORBIDDEN = re.compile(
 )
 
 
+def search_words(text: str | None, limit: int) -> str:
+    """What a search box may ask: printable characters only (a NUL byte is an error on
+    PostgreSQL), trimmed, at most `limit` characters."""
+    return "".join(c for c in (text or "") if c.isprintable()).strip()[:limit]
+
+
 def check_text(**fields: str | None) -> None:
     """Refuse the first field over its limit or holding a forbidden character."""
     for name, value in fields.items():

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from departments import roles
 from departments.models import Department
 from departments.models import Deputy
+from suggestions.bounds import search_words
 
 MAX_MATCHES = 20
 MAX_QUERY = 30
@@ -96,6 +97,6 @@ def picker_options(request, source: str):
     """`{"results": [{"value", "text"}]}`: the matches of `q`, at most 20, by name."""
     if source not in SOURCES or not roles.has_role(request.user):
         raise Http404("页面不存在。")
-    query = "".join(c for c in request.GET.get("q", "") if c.isprintable()).strip()[:MAX_QUERY]
+    query = search_words(request.GET.get("q"), MAX_QUERY)
     results = SOURCES[source](query) if query else []
     return JsonResponse({"results": results})  # no-store, as every logged-in answer

@@ -30,6 +30,7 @@ from departments import roles
 from departments.roles import IsRoleUserOrDeputy
 from similar.api import QUERY_MAX
 from similar.api import SimilarSerializer
+from similar.api import item_id
 from similar.api import similar_payload
 from similar.search import similar_to
 from suggestions import phones
@@ -150,8 +151,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["get"], url_path="similar")
     def similar(self, request):
         text = request.query_params.get("q", "")[:QUERY_MAX]
-        raw = request.query_params.get("exclude", "")
-        exclude = int(raw) if ASCII_ID.fullmatch(raw) else None
+        exclude = item_id(request.query_params.get("exclude"))
         found = similar_to(request.user, title=text, exclude=exclude)
         return Response(similar_payload(found))
 
