@@ -177,6 +177,8 @@ def in_scope(scope: Scope, day: dt.date, prefix: str = "") -> Q:
             f"{prefix}year": scope.year,
             f"{prefix}kind": scope.kind,
             f"{prefix}assigned_on__lte": day,
+            # A split item counts once, as itself: its parts count in no figure (§11).
+            f"{prefix}part_of__isnull": True,
         }
     )
     if scope.source:
@@ -284,6 +286,7 @@ def grouped_figures(scope: Scope, day: dt.date, previous: dt.date | None) -> lis
         suggestion__year=scope.year,
         suggestion__kind=scope.kind,
         suggestion__assigned_on__lte=day,
+        suggestion__part_of__isnull=True,
     )
     if scope.source:
         leads = leads.filter(suggestion__source=scope.source)

@@ -194,7 +194,7 @@ def dashboard(request):
         scope=Scope(year=year), as_of=as_of, previous_as_of=previous_quarter_end(as_of)
     )
     scope_items = suggestions_visible_to(request.user).filter(
-        in_force_on(as_of), year=year, kind="suggestion"
+        in_force_on(as_of), year=year, kind="suggestion", part_of__isnull=True
     )
     # Query: replies per month of the year, grouped in SQL.
     per_month = dict(

@@ -61,7 +61,8 @@ def index_items(ids: Iterable[int]) -> int:
     SimilarPosting.objects.filter(suggestion_id__in=ids).delete()
     SimilarDoc.objects.filter(suggestion_id__in=ids).delete()
     items = (
-        Suggestion.objects.filter(pk__in=ids)
+        # A split item's parts repeat its text (DESIGN §11): the item stands for them.
+        Suggestion.objects.filter(pk__in=ids, part_of__isnull=True)
         .exclude(status=Status.VOIDED)
         .values_list("pk", "year", "title", "content")
     )
@@ -151,7 +152,11 @@ def rebuild(*, batch: int = BATCH) -> int:
         SimilarPosting.objects.all().delete()
         SimilarDoc.objects.all().delete()
         SimilarTerm.objects.all().delete()
-    ids = list(Suggestion.objects.exclude(status=Status.VOIDED).values_list("pk", flat=True))
+    ids = list(
+        Suggestion.objects.exclude(status=Status.VOIDED)
+        .filter(part_of__isnull=True)
+        .values_list("pk", flat=True)
+    )
     done = 0
     for start in range(0, len(ids), batch):
         done += index_items(ids[start : start + batch])

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms as django_forms
 
 from suggestions import forms
+from suggestions import grouping_forms
 from suggestions import services
 
 
@@ -109,6 +110,28 @@ ACTIONS: dict[str, Action] = {
             "已交办。",
             "assigned_on",
             style="primary",
+        ),
+        Action(
+            "merge",
+            "并案",
+            grouping_forms.MergeForm,
+            _calls(services.suggestions_merge, "members", "note"),
+            "已并案：所选建议由本件统一办理。",
+        ),
+        Action(
+            "split",
+            "分办",
+            grouping_forms.SplitForm,
+            _calls(services.suggestion_split, "parts", "assigned_on"),
+            "已分办，各部分已交办各自的主办单位。",
+            "assigned_on",
+        ),
+        Action(
+            "unmerge",
+            "撤销并案",
+            grouping_forms.UnmergeForm,
+            _calls(services.suggestion_unmerge, "reason"),
+            "已撤销并案，本件单独办理。",
         ),
         Action(
             "reassign",
@@ -272,6 +295,8 @@ ACTION_ORDER = [
     "countersigned_submit",
     "reply_review",
     "assign",
+    "split",
+    "merge",
     "return_decide",
     "extension_decide",
     "feedback",
@@ -282,5 +307,6 @@ ACTION_ORDER = [
     "follow_up",
     "key_supervision",
     "update",
+    "unmerge",
     "void",
 ]

@@ -32,6 +32,7 @@ from suggestions.models import ExtensionRequest
 from suggestions.models import Feedback
 from suggestions.models import OutcomeChange
 from suggestions.models import RequestStatus
+from suggestions.models import Suggestion
 
 
 def _prefix(ref: str) -> str:
@@ -57,11 +58,12 @@ def lead_on(day: dt.date, field: str = "department_id", ref: str = "pk") -> Subq
     )
 
 
-def _extended_on(day: dt.date, assignment_ref: str) -> Subquery:
-    """The due date of the assignment's latest extension approved on or before `day`."""
+def _extended_on(day: dt.date) -> Subquery:
+    """Over assignments: the due date of the assignment's latest extension approved on or
+    before `day` (a merged item's copy reads its primary's, DESIGN §11)."""
     return Subquery(
         ExtensionRequest.objects.filter(
-            assignment=OuterRef(assignment_ref),
+            Q(assignment=OuterRef("pk")) | Q(assignment=OuterRef("mirror_of")),
             status=RequestStatus.APPROVED,
             decided_on__lte=day,
         )
@@ -71,17 +73,31 @@ def _extended_on(day: dt.date, assignment_ref: str) -> Subquery:
     )
 
 
-def assignment_due_on(day: dt.date) -> Expression:
-    """Over lead assignments: the reply due date in force on `day` (the assignment's own
-    due date, or its latest extension approved by then)."""
-    return Case(
-        When(suggestion__reply_due_from__lte=day, then=F("suggestion__reply_due_on")),
-        default=Coalesce(_extended_on(day, "pk"), F("reply_due_on")),
+def _parts_due_on(day: dt.date, ref: str) -> Subquery:
+    """A split item's due date on `day` (DESIGN §11): the earliest in force among its parts
+    not yet replied by then, so it is overdue when one of them is."""
+    return Subquery(
+        Suggestion.objects.filter(part_of=OuterRef(ref))
+        .filter(Q(first_replied_on__isnull=True) | Q(first_replied_on__gt=day))
+        .annotate(due=due_on(day, parts=False))
+        .order_by("due")
+        .values("due")[:1],
         output_field=DateField(),
     )
 
 
-def due_on(day: dt.date, ref: str = "pk") -> Expression:
+def assignment_due_on(day: dt.date) -> Expression:
+    """Over lead assignments: the reply due date in force on `day` (the assignment's own
+    due date, or its latest extension approved by then)."""
+    return Case(
+        When(suggestion__split_on__isnull=False, then=_parts_due_on(day, "suggestion_id")),
+        When(suggestion__reply_due_from__lte=day, then=F("suggestion__reply_due_on")),
+        default=Coalesce(_extended_on(day), F("reply_due_on")),
+        output_field=DateField(),
+    )
+
+
+def due_on(day: dt.date, ref: str = "pk", *, parts: bool = True) -> Expression:
     """The reply due date in force on `day` (DESIGN §5): the lead assignment held on `day`,
     with the extensions approved on or before it. A later re-assignment or extension never
     changes it."""
@@ -89,10 +105,12 @@ def due_on(day: dt.date, ref: str = "pk") -> Expression:
     held = (
         Assignment.objects.filter(lead_held_on(day), suggestion=OuterRef(ref))
         .order_by("-assigned_on", "-id")
-        .annotate(due=Coalesce(_extended_on(day, "pk"), F("reply_due_on")))
+        .annotate(due=Coalesce(_extended_on(day), F("reply_due_on")))
         .values("due")[:1]
     )
+    split = [When(**{f"{p}split_on__isnull": False}, then=_parts_due_on(day, ref))] if parts else []
     return Case(
+        *split,
         When(**{f"{p}reply_due_from__lte": day}, then=F(f"{p}reply_due_on")),
         default=Subquery(held, output_field=DateField()),
         output_field=DateField(),

@@ -214,7 +214,9 @@ class SuggestionFilter(django_filters.FilterSet):
         role = self.form.cleaned_data.get("department_role")
         if role:
             held = held.filter(role=role)
-        return queryset.filter(pk__in=held.values("suggestion_id"))
+        # As the statistics count a department's items (DESIGN §11): a split item under its
+        # first part's lead, never its parts (each part is in the list unfiltered).
+        return queryset.filter(pk__in=held.values("suggestion_id"), part_of__isnull=True)
 
     def filter_key_supervision(self, queryset, name, value):
         return queryset.filter(key_supervision=(value == "true"))

@@ -38,6 +38,7 @@ from suggestions.models import RequestStatus
 from suggestions.models import ReturnRequest
 from suggestions.models import Status
 from suggestions.models import Suggestion
+from suggestions.models import replies_answering
 
 
 class DeadlineState:
@@ -161,13 +162,28 @@ def suggestion_list(
 LEAD_FIRST = Case(When(role=Assignment.Role.LEAD, then=Value(0)), default=Value(1))
 
 
+def _parts() -> Prefetch:
+    """A split item's parts, each with its lead department (`lead_rows`)."""
+    leads = Assignment.objects.filter(is_active=True, role=Assignment.Role.LEAD)
+    return Prefetch(
+        "parts",
+        queryset=Suggestion.objects.order_by("part_no").prefetch_related(
+            Prefetch(
+                "assignments", queryset=leads.select_related("department"), to_attr="lead_rows"
+            )
+        ),
+    )
+
+
 def suggestion_get(user: User, pk: int) -> Suggestion | None:
     """One item with everything its detail page shows, in a fixed number of queries."""
-    return (
+    item = (
         with_deadline_state(suggestions_visible_to(user))
-        .select_related("lead_deputy", "session", "created_by")
+        .select_related("lead_deputy", "session", "created_by", "merged_into", "part_of")
         .prefetch_related(
             "co_signers",
+            Prefetch("merged_members", queryset=Suggestion.objects.select_related("lead_deputy")),
+            _parts(),
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.select_related(
@@ -203,6 +219,21 @@ def suggestion_get(user: User, pk: int) -> Suggestion | None:
         .filter(pk=pk)
         .first()
     )
+    if item is not None and (item.merged_into_id or item.split_on):
+        _share_replies(item)
+    return item
+
+
+def _share_replies(item: Suggestion) -> None:
+    """并案 and 分办 (DESIGN §11): a merged item shows its primary's replies (written once),
+    a split item its parts'; `item.replies.all()` then reads them (pages, portal, API)."""
+    shared = (
+        replies_answering(item)
+        .select_related("department", "created_by")
+        .order_by("replied_on", "round", "id")
+    )
+    list(shared)  # evaluated now: one query, like the prefetch it replaces
+    item._prefetched_objects_cache["replies"] = shared
 
 
 def _handler_owing(user: User, rows: QuerySet) -> tuple[QuerySet, Q, Q, Q]:

@@ -34,9 +34,9 @@ from suggestions.filters import SuggestionFilter
 from suggestions.models import FollowUpEvidence
 from suggestions.models import Kind
 from suggestions.models import Outcome
-from suggestions.models import Reply
 from suggestions.models import Status
 from suggestions.models import Suggestion
+from suggestions.models import replies_answering
 from suggestions.models.records import PREVIEW_TYPES
 from suggestions.selectors import DeadlineState
 from suggestions.selectors import due_soon
@@ -265,7 +265,10 @@ def reply_letter_response(request, pk, reply_pk, *, inline_pdf: bool) -> FileRes
     """Letters are served only here, after the visibility check: never from a public URL.
     `inline_pdf` opens a PDF in the browser (the deputy portal); other types download."""
     _check_item_visible(request, pk)
-    reply = get_object_or_404(Reply, pk=reply_pk, suggestion_id=pk)
+    # A merged item's reply is its primary's, a split item's its parts' (DESIGN §11), read
+    # through the item.
+    item = get_object_or_404(Suggestion, pk=pk)
+    reply = get_object_or_404(replies_answering(item), pk=reply_pk)
     if not reply.letter:
         raise Http404("该答复没有上传答复函。")
     return _file_response(reply.letter, reply.letter_name or "答复函", inline=inline_pdf)
@@ -332,7 +335,7 @@ def _initial(action: Action, suggestion: Suggestion, user) -> dict[str, Any]:
 def _form_kwargs(action: Action, user, suggestion: Suggestion) -> dict[str, Any]:
     if action.name == "follow_up":
         return {"kinds": services.follow_up_kinds(user)}
-    if action.name == "update":
+    if action.name in ("update", "merge"):
         return {"suggestion": suggestion}
     return {}
 

@@ -25,13 +25,17 @@ ALL_ACTIONS = [
     "key_supervision",
     "close",
     "void",
+    # DESIGN §11: 并案 and 分办 before assignment; 撤销并案 only on a merged item.
+    "merge",
+    "split",
+    "unmerge",
 ]
 
 # Which actions each role may open (200) at each stage; every other action of an item the
 # role sees is refused with 403; an item the role does not see is 404 for every action.
 ALLOWED = {
     "draft": {
-        "office": {"update", "assign", "void"},
+        "office": {"update", "assign", "void", "merge", "split"},
         "supervisor": set(),
     },
     "in_progress": {
@@ -78,4 +82,7 @@ SUPERVISOR_REASONS = {
     "feedback": "只有区政府办公室工作人员可以登记代表反馈意见。",
     "close": "只有区政府办公室工作人员可以办结建议。",
     "void": "只有区政府办公室工作人员可以作废建议。",
+    "merge": "只有区政府办公室工作人员可以并案。",
+    "split": "只有区政府办公室工作人员可以分办。",
+    "unmerge": "只有区政府办公室工作人员可以撤销并案。",
 }

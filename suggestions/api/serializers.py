@@ -24,6 +24,7 @@ from suggestions.models import Satisfaction
 from suggestions.models import Source
 from suggestions.models import Suggestion
 from suggestions.models import Topic
+from suggestions.services import SplitPart
 
 
 class DepartmentRefSerializer(serializers.ModelSerializer):
@@ -182,8 +183,24 @@ class SuggestionListSerializer(serializers.ModelSerializer):
         return None
 
 
+class ItemRefSerializer(serializers.ModelSerializer):
+    """Another item named by this one: its primary, its merged items, its parts."""
+
+    code = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Suggestion
+        fields = ["id", "code", "title", "status"]
+
+
 class SuggestionDetailSerializer(SuggestionListSerializer):
     co_signers = DeputyRefSerializer(many=True, read_only=True)
+    merged_into = ItemRefSerializer(
+        read_only=True, allow_null=True, help_text="并案：本件并入的主件"
+    )
+    merged_members = ItemRefSerializer(many=True, read_only=True, help_text="并案：并入本件的建议")
+    part_of = ItemRefSerializer(read_only=True, allow_null=True, help_text="分办：本件所属的原件")
+    parts = ItemRefSerializer(many=True, read_only=True, help_text="分办：本件的各部分")
     session = serializers.CharField(source="session.name", allow_null=True, read_only=True)
     assignments = AssignmentSerializer(many=True, read_only=True)
     replies = ReplySerializer(many=True, read_only=True)
@@ -203,6 +220,13 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
             "feedbacks",
             "follow_ups",
             "events",
+            "merged_into",
+            "merged_on",
+            "merged_members",
+            "part_of",
+            "part_no",
+            "split_on",
+            "parts",
         ]
 
     def get_lead_department(self, suggestion: Suggestion) -> str | None:
@@ -386,6 +410,33 @@ class VoidSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class MergeSerializer(VersionSerializer):
+    members = serializers.PrimaryKeyRelatedField(
+        queryset=Suggestion.objects.all(), many=True, help_text="并入本件的建议 id"
+    )
+    note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class UnmergeSerializer(VersionSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class SplitPartSerializer(serializers.Serializer):
+    matter = serializers.CharField(max_length=60, help_text="本部分的办理事项")
+    lead = serializers.PrimaryKeyRelatedField(queryset=_departments())
+    co_departments = serializers.PrimaryKeyRelatedField(
+        queryset=_departments(), many=True, required=False, default=list
+    )
+
+
+class SplitSerializer(VersionSerializer):
+    parts = SplitPartSerializer(many=True, help_text="2至6个部分")
+    assigned_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate_parts(self, parts):
+        return [SplitPart(**part) for part in parts]
+
+
 ACTION_SERIALIZERS = {
     "assign": AssignSerializer,
     "reassign": ReassignSerializer,
@@ -405,4 +456,7 @@ ACTION_SERIALIZERS = {
     "key_supervision": KeySupervisionSerializer,
     "close": CloseSerializer,
     "void": VoidSerializer,
+    "merge": MergeSerializer,
+    "unmerge": UnmergeSerializer,
+    "split": SplitSerializer,
 }

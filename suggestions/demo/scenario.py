@@ -38,6 +38,7 @@ from suggestions.models import Outcome
 from suggestions.models import Satisfaction
 from suggestions.models import Source
 from suggestions.models import Suggestion
+from suggestions.models import Topic
 from supervision.demo import build_supervision
 
 # 169 session items: outcomes as of 2023-06-30 are 132/5/13/19 (DESIGN §6).
@@ -413,12 +414,59 @@ def build_live_items(demo: Demo, today: dt.date) -> None:
         on=ago(5),
         comment="代表希望提前实施，请重新研究。",
     )
+    _grouped_items(demo, today, base + 9)
     # The deputy portal's login: leads `awaiting`, co-signed the item now in rework.
     deputy = portal.build_deputy_account(
         awaiting=Suggestion.objects.get(pk=awaiting.pk), cosigned=s
     )
     # Online drafting: daibiao's draft gathering names, an invitation, a submitted one.
     build_demo_drafts(today=today, lead=deputy, password=data.DEMO_PASSWORD)
+
+
+def _grouped_items(demo: Demo, today: dt.date, number: int) -> None:
+    """并案 and 分办 (DESIGN §11): two suggestions on one matter handled as one (the
+    primary's deputy satisfied, the other's rating awaited), and one split between two
+    departments (one part replied, the other under way)."""
+    deps = demo.departments
+    lvhua, fangguan, jianguan = deps["区绿化市容局"], deps["区房管局"], deps["区建设管理委"]
+
+    def ago(days: int) -> dt.date:
+        return today - dt.timedelta(days=days)
+
+    def new(offset: int, title: str):
+        return register(
+            demo,
+            title=title,
+            department_topic=Topic.URBAN_CONSTRUCTION,
+            source=Source.RECESS,
+            received_on=ago(50),
+            number=number + offset,
+            lead_deputy=demo.district_deputies[(number + offset) % 60],
+        )
+
+    primary = new(0, "关于解决彭浦新村周边停车难问题的建议")
+    member = new(1, "关于缓解彭浦新村停车矛盾的建议")
+    services.suggestions_merge(
+        suggestion=primary, members=[member], actor=demo.office, when=at(ago(46))
+    )
+    primary = handle(demo, primary, lead=fangguan, co=[], assigned_on=ago(45), ack_on=ago(44))
+    reply(demo, primary, lead=fangguan, outcome=Outcome.IN_PROGRESS, on=ago(12))
+    feedback(demo, primary, satisfaction=Satisfaction.SATISFIED, on=ago(6))
+
+    whole = new(2, "关于综合整治共和新路沿线环境的建议")
+    parts = [
+        services.SplitPart(matter="行道树补种和绿化养护", lead=lvhua),
+        services.SplitPart(matter="人行道破损路面修缮", lead=jianguan),
+    ]
+    services.suggestion_split(
+        suggestion=whole, parts=parts, actor=demo.office, assigned_on=ago(40), when=at(ago(40))
+    )
+    greening, road = whole.parts.order_by("part_no")
+    greening = services.assignment_acknowledge(
+        suggestion=greening, actor=demo.handler(lvhua), when=at(ago(39))
+    )
+    reply(demo, greening, lead=lvhua, outcome=Outcome.RESOLVED, on=ago(8))
+    services.assignment_acknowledge(suggestion=road, actor=demo.handler(jianguan), when=at(ago(38)))
 
 
 @transaction.atomic

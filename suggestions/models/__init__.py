@@ -39,11 +39,13 @@ from suggestions.models.records import FollowUp
 from suggestions.models.records import FollowUpEvidence
 from suggestions.models.records import OutcomeChange
 from suggestions.models.records import Reply
+from suggestions.models.records import replies_answering
 from suggestions.models.review import Countersign
 from suggestions.models.review import HandlingPolicy
 from suggestions.models.review import ReplyDraft
 
 __all__ = [
+    "replies_answering",
     "SavedFilter",
     "CloseReason",
     "ENDED_STATUSES",

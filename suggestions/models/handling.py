@@ -35,6 +35,17 @@ class Assignment(models.Model):
     # so the item's history keeps who held it and when.
     is_active = models.BooleanField("有效", default=True)
     ended_on = models.DateField("结束日期", null=True, blank=True)
+    # The primary's (or a split's first part's) assignment this row copies (DESIGN §11): a
+    # merged item is counted with its primary's handling, and a split item with its first
+    # part's lead. Mirrors are kept by suggestions.services.grouping, never worked on.
+    mirror_of = models.ForeignKey(
+        "self",
+        verbose_name="所据交办",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mirrors",
+    )
 
     history = HistoricalRecords()
 

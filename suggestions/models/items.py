@@ -146,6 +146,34 @@ class Suggestion(models.Model):
     voided_on = models.DateField("作废日期", null=True, blank=True, editable=False)
     void_reason = models.TextField("作废理由", blank=True, editable=False)
 
+    # 并案 and 分办 (DESIGN §11), kept by suggestions.services.grouping.
+    # A merged item is handled on its primary (主件): its handling fields and records mirror
+    # the primary's; its rating is its own.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="并入主件",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_members",
+    )
+    merged_on = models.DateField("并案日期", null=True, blank=True, editable=False)
+    # A split item's parts are items of their own (part_no 1, 2, …, same number), each with
+    # its lead, deadline, reply and outcome; the split item's handling fields are derived
+    # from them and only it counts in the statistics.
+    part_of = models.ForeignKey(
+        "self",
+        verbose_name="分办原件",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="parts",
+    )
+    part_no = models.PositiveSmallIntegerField("分办序号", default=0, editable=False)
+    split_on = models.DateField("分办日期", null=True, blank=True, editable=False)
+
     created_by = protected_fk(settings.AUTH_USER_MODEL, "登记人", null=True, editable=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -157,7 +185,7 @@ class Suggestion(models.Model):
         ordering = ["-year", "kind", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "kind", "number"], name="suggestion_unique_number"
+                fields=["year", "kind", "number", "part_no"], name="suggestion_unique_number"
             ),
         ]
         indexes = [
@@ -185,7 +213,8 @@ class Suggestion(models.Model):
 
     @property
     def code(self) -> str:
-        return suggestion_code(self.year, self.kind, self.number)
+        code = suggestion_code(self.year, self.kind, self.number)
+        return f"{code}-{self.part_no}" if self.part_no else code
 
     @property
     def is_open(self) -> bool:

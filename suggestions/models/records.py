@@ -62,6 +62,16 @@ class Reply(ReplyContent):
         return self.letter_name.lower().endswith(".pdf")
 
 
+def replies_answering(item: Suggestion) -> models.QuerySet:
+    """The reply rounds that answer `item` (DESIGN §11): its own; a merged item's, those
+    of its primary (written once); a split item's, those of its parts."""
+    if item.merged_into_id:
+        return Reply.objects.filter(suggestion_id=item.merged_into_id)
+    if item.split_on:
+        return Reply.objects.filter(suggestion__part_of=item.pk)
+    return Reply.objects.filter(suggestion_id=item.pk)
+
+
 class FollowUp(models.Model):
     class Kind(models.TextChoices):
         VISIT = "visit", "实地走访"
@@ -138,6 +148,8 @@ class OutcomeChange(models.Model):
     class Source(models.TextChoices):
         REPLY = "reply", "办复"
         RECHECK = "recheck", "跟踪复查"
+        MERGED = "merged", "并案办理"
+        SPLIT = "split", "分办汇总"
 
     suggestion = models.ForeignKey(
         Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="outcome_changes"
@@ -155,6 +167,10 @@ class OutcomeChange(models.Model):
         FollowUp, on_delete=models.CASCADE, null=True, blank=True, related_name="outcome_change"
     )
     evidence = models.TextField("依据", blank=True)
+    # A merged item's copy of its primary's row (source 并案办理).
+    mirror_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="mirrors"
+    )
     created_by = protected_fk(settings.AUTH_USER_MODEL, "记录人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
@@ -164,7 +180,9 @@ class OutcomeChange(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(source="reply", reply__isnull=False, follow_up__isnull=True))
-                | (Q(source="recheck", follow_up__isnull=False, reply__isnull=True)),
+                | (Q(source="recheck", follow_up__isnull=False, reply__isnull=True))
+                | Q(source="merged", mirror_of__isnull=False, reply__isnull=True, follow_up=None)
+                | Q(source="split", follow_up__isnull=True, reply__isnull=True),
                 name="outcomechange_has_its_record",
             ),
         ]
@@ -200,7 +218,8 @@ class Feedback(models.Model):
         verbose_name = verbose_name_plural = "代表反馈"
         ordering = ["suggestion_id", "received_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["reply"], name="feedback_once_per_reply"),
+            # Once per item and round: merged items share their primary's rounds (§11).
+            models.UniqueConstraint(fields=["suggestion", "reply"], name="feedback_once_per_reply"),
         ]
         indexes = [
             models.Index(fields=["suggestion", "received_on", "id"], name="feedback_sugg_date"),
@@ -248,6 +267,9 @@ class Event(models.Model):
         KEY_SUPERVISION = "key_supervision", "重点督办"
         CLOSE = "close", "办结"
         VOID = "void", "作废"
+        MERGE = "merge", "并案"
+        UNMERGE = "unmerge", "撤销并案"
+        SPLIT = "split", "分办"
 
     suggestion = models.ForeignKey(
         Suggestion, verbose_name="建议", on_delete=models.CASCADE, related_name="events"

@@ -18,6 +18,7 @@ from suggestions.models import Feedback
 from suggestions.models import Satisfaction
 from suggestions.models import Status
 from suggestions.models import Suggestion
+from suggestions.models import replies_answering
 from suggestions.services._steps import _begin
 from suggestions.services._steps import _check_date
 from suggestions.services._steps import _refuse
@@ -45,7 +46,9 @@ def feedback_record(
     s, _ = _begin(suggestion, expected_version, when, _check_feedback, actor)
     if satisfaction not in Satisfaction.values:
         _refuse("请选择满意度（满意、基本满意、不满意）。", code="satisfaction")
-    reply = s.replies.order_by("-round").first()
+    # A merged item is rated on its primary's round, a split item on its parts' latest
+    # (DESIGN §11), once per item and round.
+    reply = replies_answering(s).order_by("-replied_on", "-round", "-id").first()
     today = _today(when)
     online = roles.is_deputy(actor)
     if online and received_on not in (None, today):

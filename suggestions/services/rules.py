@@ -5,6 +5,9 @@ The services call these before changing anything; the pages and the API call
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -18,6 +21,7 @@ from suggestions.models import ReplyDraft
 from suggestions.models import RequestStatus
 from suggestions.models import ReturnRequest
 from suggestions.models import Status
+from suggestions.models import Suggestion
 from suggestions.services._steps import ItemState
 from suggestions.services._steps import _held
 from suggestions.services._steps import _refuse
@@ -33,6 +37,82 @@ def _require_under_way(state: ItemState, doing: str) -> None:
         _refuse(f"建议尚未交办，不能{doing}。", code="state")
 
 
+def _handled_here(check: Callable) -> Callable:
+    """并案 / 分办 (DESIGN §11): a merged item is handled on its primary, a split item on
+    its parts; the handling actions are refused on them with where to go instead."""
+
+    @functools.wraps(check)
+    def guarded(state: ItemState, actor: User, *args, **kwargs):
+        s = state.suggestion
+        if s.merged_into_id:
+            _refuse(f"本件已并入{s.merged_into.code}并案办理，请在主件上办理。", code="merged")
+        if s.split_on:
+            _refuse("本件已分办，请在各分办件上办理。", code="split")
+        return check(state, actor, *args, **kwargs)
+
+    return guarded
+
+
+def _whole_item(check: Callable) -> Callable:
+    """A part of a split item is rated, closed and voided with the item it came from."""
+
+    @functools.wraps(check)
+    def guarded(state: ItemState, actor: User, *args, **kwargs):
+        s = state.suggestion
+        if s.part_of_id:
+            _refuse(f"本件是{s.part_of.code}的分办件，由原件统一评价、办结或作废。", code="split")
+        return check(state, actor, *args, **kwargs)
+
+    return guarded
+
+
+def _require_single(state: ItemState, doing: str) -> None:
+    """Not merged, not split, not a part, not a primary with merged items."""
+    s = state.suggestion
+    if s.merged_into_id:
+        _refuse(f"本件已并入{s.merged_into.code}，不能{doing}。", code="merged")
+    if s.part_of_id or s.split_on:
+        _refuse(f"本件已分办，不能{doing}。", code="split")
+
+
+def _check_merge(state: ItemState, actor: User) -> None:
+    _require_office(actor, "并案")
+    _require_status(state.suggestion, [Status.DRAFT], "并案（并案须在交办前）")
+    _require_single(state, "并案")
+
+
+def check_merge_member(primary: Suggestion, member: Suggestion) -> None:
+    """May `member` be merged into `primary` (both locked)?"""
+    code = member.code
+    if member.pk == primary.pk:
+        _refuse("不能将建议并入其自身。", code="members")
+    if (member.year, member.kind) != (primary.year, primary.kind):
+        _refuse(f"{code}与主件不属于同一年度、同一类别，不能并案。", code="members")
+    if member.status != Status.DRAFT:
+        _refuse(f"{code}当前状态为“{member.get_status_display()}”，并案须在交办前。", "members")
+    if member.merged_into_id or member.part_of_id or member.split_on:
+        _refuse(f"{code}已并案或已分办，不能再并入。", code="members")
+    if member.merged_members.exists():
+        _refuse(f"{code}是其他建议的并案主件，请先撤销其并案。", code="members")
+
+
+def _check_unmerge(state: ItemState, actor: User) -> None:
+    _require_office(actor, "撤销并案")
+    s = state.suggestion
+    if not s.merged_into_id:
+        _refuse("本件未并案。", code="state")
+    if s.first_replied_on:
+        _refuse("主件已答复，不能撤销并案；代表不满意时本件将自动撤销并案、单独重新办理。", "state")
+
+
+def _check_split(state: ItemState, actor: User) -> None:
+    _require_office(actor, "分办")
+    _require_status(state.suggestion, [Status.DRAFT], "分办（分办即交办）")
+    _require_single(state, "分办")
+    if state.suggestion.merged_members.exists():
+        _refuse("本件是并案主件，不能分办；请先撤销并案。", code="merged")
+
+
 def _check_update(state: ItemState, actor: User) -> None:
     _require_office(actor, "修改建议")
     _require_not_voided(state, "修改")
@@ -40,16 +120,19 @@ def _check_update(state: ItemState, actor: User) -> None:
         _refuse("已办结的建议不能修改。", code="state")
 
 
+@_handled_here
 def _check_assign(state: ItemState, actor: User) -> None:
     _require_office(actor, "交办建议")
     _require_status(state.suggestion, [Status.DRAFT], "交办")
 
 
+@_handled_here
 def _check_reassign(state: ItemState, actor: User) -> None:
     _require_office(actor, "重新交办")
     _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "重新交办")
 
 
+@_handled_here
 def _check_acknowledge(state: ItemState, actor: User) -> Assignment:
     assignment = _held(state, actor, None, "签收")
     if assignment.acknowledged_at:
@@ -61,6 +144,7 @@ def _check_acknowledge(state: ItemState, actor: User) -> Assignment:
     return assignment
 
 
+@_handled_here
 def _check_return_request(state: ItemState, actor: User) -> Assignment:
     assignment = _held(state, actor, Assignment.Role.LEAD, "申请退办")
     _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "申请退办")
@@ -87,6 +171,7 @@ def _require_held(request: ReturnRequest | ExtensionRequest, what: str) -> None:
         _refuse(f"该建议已重新交办，原单位的{what}申请不再适用。", code="state")
 
 
+@_handled_here
 def _check_return_decide(
     state: ItemState,
     actor: User,
@@ -106,6 +191,7 @@ def _check_return_decide(
         _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "同意退办")
 
 
+@_handled_here
 def _check_co_opinion(state: ItemState, actor: User) -> Assignment:
     assignment = _held(state, actor, Assignment.Role.CO, "提交会办意见")
     _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "提交会办意见")
@@ -127,6 +213,7 @@ def _require_lead_may_reply(state: ItemState, actor: User, doing: str) -> Assign
     return assignment
 
 
+@_handled_here
 def _check_reply(state: ItemState, actor: User) -> Assignment:
     assignment = _require_lead_may_reply(state, actor, "答复代表")
     if state.reply_goes_through_draft:
@@ -144,6 +231,7 @@ def _draft_route(state: ItemState) -> str:
     return "、".join(steps)
 
 
+@_handled_here
 def _check_reply_draft(state: ItemState, actor: User) -> Assignment:
     """The lead writes (or revises) its reply draft while a switch of DESIGN §11 applies."""
     assignment = _require_lead_may_reply(state, actor, "提交答复稿")
@@ -160,6 +248,7 @@ def _draft_in(state: ItemState, stage: str, missing: str) -> ReplyDraft:
     return state.draft
 
 
+@_handled_here
 def _check_countersign(state: ItemState, actor: User) -> tuple[Assignment, ReplyDraft]:
     assignment = _held(state, actor, Assignment.Role.CO, "会签答复稿")
     draft = _draft_in(state, ReplyDraft.Stage.COUNTERSIGN, "没有待会签的答复稿。")
@@ -168,6 +257,7 @@ def _check_countersign(state: ItemState, actor: User) -> tuple[Assignment, Reply
     return assignment, draft
 
 
+@_handled_here
 def _check_countersigned_submit(state: ItemState, actor: User) -> ReplyDraft:
     _require_lead_may_reply(state, actor, "提交答复")
     draft = _draft_in(state, ReplyDraft.Stage.COUNTERSIGN, "没有会签中的答复稿。")
@@ -182,11 +272,13 @@ def _check_countersigned_submit(state: ItemState, actor: User) -> ReplyDraft:
     return draft
 
 
+@_handled_here
 def _check_reply_review(state: ItemState, actor: User) -> ReplyDraft:
     _require_office(actor, "审核答复")
     return _draft_in(state, ReplyDraft.Stage.REVIEW, "没有待审核的答复稿。")
 
 
+@_whole_item
 def _check_feedback(state: ItemState, actor: User) -> None:
     """The office records a rating (代录); the lead deputy rates online (DESIGN §10)."""
     if roles.is_deputy(actor):
@@ -197,6 +289,7 @@ def _check_feedback(state: ItemState, actor: User) -> None:
     _require_status(state.suggestion, [Status.REPLIED], "登记代表反馈")
 
 
+@_handled_here
 def _check_extension_request(state: ItemState, actor: User) -> Assignment:
     assignment = _held(state, actor, Assignment.Role.LEAD, "申请延期")
     _require_status(state.suggestion, [Status.ASSIGNED, Status.IN_PROGRESS], "申请延期")
@@ -205,6 +298,7 @@ def _check_extension_request(state: ItemState, actor: User) -> Assignment:
     return assignment
 
 
+@_handled_here
 def _check_extension_decide(
     state: ItemState,
     actor: User,
@@ -246,6 +340,7 @@ def follow_up_kinds(actor: User) -> tuple[str, ...]:
     return ()
 
 
+@_handled_here
 def _check_follow_up(state: ItemState, actor: User, kind: str | None = None) -> Department | None:
     """Who may record a follow-up (of `kind`, when given); returns the acting department."""
     label = FollowUp.Kind(kind).label if kind else "跟踪"
@@ -271,14 +366,20 @@ def _check_key_supervision(state: ItemState, actor: User) -> None:
     _require_under_way(state, "设为重点督办")
 
 
+@_whole_item
 def _check_close(state: ItemState, actor: User) -> None:
     _require_office(actor, "办结建议")
     _require_status(state.suggestion, [Status.REPLIED], "办结")
 
 
+@_whole_item
 def _check_void(state: ItemState, actor: User) -> None:
     _require_office(actor, "作废建议")
     _require_not_voided(state, "再次作废")
+    if state.suggestion.split_on:
+        _refuse("已分办的建议不能作废。", code="split")
+    if state.suggestion.merged_members.exists():
+        _refuse("本件是并案主件，请先撤销其他建议的并案，再作废。", code="merged")
 
 
 ACTION_CHECKS = {
@@ -301,6 +402,9 @@ ACTION_CHECKS = {
     "key_supervision": _check_key_supervision,
     "close": _check_close,
     "void": _check_void,
+    "merge": _check_merge,
+    "unmerge": _check_unmerge,
+    "split": _check_split,
 }
 
 

@@ -40,6 +40,8 @@ LEAD_DRAFT = {"reply_draft", "countersigned_submit"}
 
 # Of the refused actions, those refused because of the item's state (400); every other
 # refusal is about who acts (403).
+# 并案 / 分办 (DESIGN §11): only before assignment; 撤销并案 only on a merged item.
+GROUPING = {"merge", "split", "unmerge"}
 STATE_REFUSALS = {
     "draft": {
         "office": {
@@ -51,23 +53,26 @@ STATE_REFUSALS = {
             "key_supervision",
             "close",
             "reply_review",
+            "unmerge",
         },
         "supervisor": {"follow_up", "key_supervision"},
     },
     "in_progress": {
-        "office": {"assign", "return_decide", "extension_decide", "feedback", "close"} | REVIEW,
+        "office": {"assign", "return_decide", "extension_decide", "feedback", "close"}
+        | REVIEW
+        | GROUPING,
         "supervisor": set(),
         "lead": {"acknowledge", "reply"} | LEAD_DRAFT,
         "co": {"countersign"},
     },
     "replied": {
-        "office": {"assign", "reassign", "return_decide", "extension_decide"} | REVIEW,
+        "office": {"assign", "reassign", "return_decide", "extension_decide"} | REVIEW | GROUPING,
         "supervisor": set(),
         "lead": {"acknowledge", "reply", "return_request", "extension_request"} | LEAD_DRAFT,
         "co": {"acknowledge", "co_opinion", "countersign"},
     },
     "pending": {
-        "office": {"assign", "feedback", "close"} | REVIEW,
+        "office": {"assign", "feedback", "close"} | REVIEW | GROUPING,
         "supervisor": set(),
         "lead": {"acknowledge", "reply", "return_request", "extension_request"} | LEAD_DRAFT,
         "co": {"countersign"},

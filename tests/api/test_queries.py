@@ -141,13 +141,13 @@ def test_reference_lists_cost_the_same_for_1_and_50_rows(
     assert len(response.json()["results"]) == n
 
 
-SUGGESTION_DETAIL = AUTH + 10
+SUGGESTION_DETAIL = AUTH + 12
 # 3. the deadline policy, 4. the working-day calendar (the item's deadline_state)
-# 5. the item, with its lead deputy, session and registrar JOINed
-# 6. co-signers  7. assignments (+ department, signer, opinion author)
-# 8. replies (+ department, author)  9. co-signers' ratings (+ deputy)  10. feedbacks
-# (+ author)  11. follow-ups (+ department, author, outcome change)  12. events (+ actor,
-# department)
+# 5. the item, with its lead deputy, session, registrar, primary and split item JOINed
+# 6. co-signers  7. merged items  8. parts  9. assignments (+ department, signer, opinion
+# author)  10. replies (+ department, author)  11. co-signers' ratings (+ deputy)
+# 12. feedbacks (+ author)  13. follow-ups (+ department, author, outcome change)
+# 14. events (+ actor, department)
 
 
 @pytest.mark.parametrize("stage", ["in_progress", "replied"])

@@ -16,11 +16,11 @@ REQUEST = 5
 # their lead deputy, their part and whether they await a rating, 9 their active
 # assignments with departments.
 PORTAL_LIST = 4
-# The item: 6 deadline policy, 7 calendar slice, 8 the item, 9 co-signers, 10 assignments,
-# 11 replies, 12 co-signers' ratings, 13 feedbacks, 14 follow-ups, 15 events, and for the
-# lead's rating form (the rule table's ItemState) 16 the active assignments, 17 pending
-# return and 18 pending extension requests.
-PORTAL_DETAIL = 13
+# The item: 6 deadline policy, 7 calendar slice, 8 the item, 9 co-signers, 10 merged
+# items, 11 parts, 12 assignments, 13 replies, 14 co-signers' ratings, 15 feedbacks,
+# 16 follow-ups, 17 events, and for the lead's rating form (the rule table's ItemState)
+# 18 the active assignments, 19 pending return and 20 pending extension requests.
+PORTAL_DETAIL = 15
 
 
 def count(client, url) -> list[str]:

@@ -3,7 +3,9 @@ errors → fix → confirm, and who may use them."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 import openpyxl
 import pytest
@@ -213,3 +215,18 @@ def test_a_new_upload_replaces_the_pending_one(client, office, people, upload_di
     assert "导入预览已失效" in response.text
     client.post(reverse("excel:import_confirm"), {"token": second})
     assert list(Suggestion.objects.values_list("number", flat=True)) == [2]
+
+
+def test_each_preview_row_shows_its_similar_past_suggestions(client, office, people, upload_dir):
+    """DESIGN §11: similar suggestions at import too — each row's button asks the panel."""
+    from similar import index as similar_index
+
+    past = SuggestionFactory(year=2023, title="关于老旧小区加装电梯的建议")
+    similar_index.rebuild()
+    client.force_login(office)
+    preview = upload(client, xlsx([good_row(1)]))
+    assert "查看相似建议" in preview.text
+    url = re.search(r'hx-get="([^"]+)"[^>]*>查看相似建议', preview.text)[1]
+    panel = client.get(html.unescape(url))
+    assert panel.status_code == 200
+    assert past.code in panel.text and "相似的建议" in panel.text

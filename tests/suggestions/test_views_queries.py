@@ -246,13 +246,14 @@ LIST_PAGE = 10
 
 # The detail page:
 # 4 deadline policy, 5 calendar slice (the item's deadline state), 6 the item with its
-# deputy, session and registrar, 7 co-signers, 8 assignments (with department, who signed,
-# who wrote the opinion), 9 replies (with department and handler), 10 the co-signers'
-# ratings of the replies (with deputy), 11 feedbacks (with registrar), 12 follow-ups (with
-# department, recorder, outcome change), 13 their evidence files, 14 events (with actor
-# and department), 15 pending return requests, 16 pending extension requests (for the
-# actions the user may take now).
-DETAIL = 13
+# deputy, session, registrar, primary and split item, 7 co-signers, 8 merged items (with
+# their deputy), 9 parts (their leads only for a split item), 10 assignments (with
+# department, who signed, who wrote the opinion), 11 replies (with department and
+# handler), 12 the co-signers' ratings of the replies (with deputy), 13 feedbacks (with
+# registrar), 14 follow-ups (with department, recorder, outcome change), 15 their evidence
+# files, 16 events (with actor and department), 17 pending return requests, 18 pending
+# extension requests (for the actions the user may take now).
+DETAIL = 15
 
 
 @pytest.fixture
