@@ -111,7 +111,7 @@ def _subject(item: Suggestion) -> str:
 
 
 def _item_rows(item: Suggestion, lead: Assignment) -> list[tuple[str, str]]:
-    return [
+    rows = [
         ("建议编号", item.code),
         ("领衔代表", item.lead_deputy.name),
         ("联名代表", _co_signers(item)),
@@ -119,6 +119,12 @@ def _item_rows(item: Suggestion, lead: Assignment) -> list[tuple[str, str]]:
         ("会办单位", _co_names(item)),
         ("交办日期", _d(lead.assigned_on)),
     ]
+    merged = list(item.merged_members.all())
+    if merged:
+        # 并案 (DESIGN §11): one notice for the group, naming every merged suggestion.
+        names = "、".join(f"{m.code}（{m.lead_deputy.name}）" for m in merged)
+        rows.insert(1, ("并案办理", f"{names}并入本件，一并办理、一次答复"))
+    return rows
 
 
 def _opinion_due(item: Suggestion) -> dt.date | None:

@@ -23,6 +23,7 @@ def document_items(user: User) -> QuerySet[Suggestion]:
         .select_related("lead_deputy")
         .prefetch_related(
             "co_signers",
+            Prefetch("merged_members", queryset=Suggestion.objects.select_related("lead_deputy")),
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.filter(is_active=True)
@@ -38,8 +39,10 @@ def document_items(user: User) -> QuerySet[Suggestion]:
 
 def assigned_on_day(user: User, day: dt.date) -> QuerySet[Suggestion]:
     """The visible items whose active lead assignment was made on `day`: that day's
-    交办通知单."""
+    交办通知单 — one per merged group (its primary's) and one per part of a split item,
+    never for the copies (`mirror_of`) that place merged and split items in the statistics
+    (DESIGN §11)."""
     held = Assignment.objects.filter(
-        is_active=True, role=Assignment.Role.LEAD, assigned_on=day
+        is_active=True, role=Assignment.Role.LEAD, assigned_on=day, mirror_of__isnull=True
     ).values("suggestion_id")
     return document_items(user).filter(pk__in=held)

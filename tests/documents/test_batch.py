@@ -177,10 +177,10 @@ def _queries(client, method, url, data) -> list[str]:
 
 
 # Every request: the session (1), the user (1), the user's role groups (1). Every batch: the
-# items with their lead deputies (1), co-signers (1), active assignments with their
-# departments (1), replies with their departments (1).
+# items with their lead deputies (1), co-signers (1), merged items with their deputies (1),
+# active assignments with their departments (1), replies with their departments (1).
 PER_REQUEST = 3
-PER_BATCH = 4
+PER_BATCH = 5
 
 
 def test_batch_queries_do_not_grow_with_the_items(client, office, journey):
@@ -207,3 +207,27 @@ def test_day_queries_do_not_grow_with_the_items(client, office, journey):
         journey.to(Status.ASSIGNED)
     fifty = (len(_queries(client, "get", DAY, day)), len(_queries(client, "get", file, day)))
     assert one == fifty == (PER_REQUEST + PER_BATCH + 2, PER_REQUEST + PER_BATCH)
+
+
+def test_a_day_prints_one_notice_per_merged_group_and_per_part(
+    client, office, journey, other_department
+):
+    """DESIGN §11: a merged group gets its primary's notice, naming every merged item; a
+    split item one notice per part, never one for the item itself."""
+    from suggestions import services
+    from suggestions.models import Suggestion
+
+    primary, member, whole = (journey.to(Status.DRAFT) for _ in range(3))
+    services.suggestions_merge(suggestion=primary, members=[member], actor=office)
+    journey.to(Status.ASSIGNED, Suggestion.objects.get(pk=primary.pk), with_co=False)
+    parts = [
+        services.SplitPart(matter="绿化补种", lead=journey.lead_department),
+        services.SplitPart(matter="道路修缮", lead=other_department),
+    ]
+    services.suggestion_split(suggestion=whole, parts=parts, actor=office, assigned_on=ASSIGNED_ON)
+    client.force_login(office)
+    response = client.get(reverse("documents:day_file", args=["docx"]), {"date": "2024-02-01"})
+    text = docx_text(response.content)
+    assert text.count("代表建议交办通知单") == 3  # the primary and the two parts
+    assert f"{member.code}（{member.lead_deputy.name}）并入本件" in text
+    assert f"{whole.code}-1" in text and f"{whole.code}-2" in text
