@@ -229,10 +229,13 @@ def _follow_up_records(
     return records
 
 
-def unsatisfied_list(scope: Scope, as_of: dt.date) -> tuple[UnsatisfiedItem, ...]:
+def unsatisfied_list(
+    scope: Scope, as_of: dt.date, *, limit: int | None = None
+) -> tuple[UnsatisfiedItem, ...]:
     """不满意 items (DESIGN §5): items of the scope rated 不满意 at any time on or before the
     report date, whatever their rating since (a later 满意 after rework does not erase the
-    follow-up the report must tell), with the follow-ups recorded on or before it."""
+    follow-up the report must tell), with the follow-ups recorded on or before it. A page
+    asks for the first `limit` (by number); the workbook and the Word draft for all."""
     unsatisfied = Feedback.objects.filter(
         suggestion=OuterRef("pk"), satisfaction=Satisfaction.UNSATISFIED, received_on__lte=as_of
     ).order_by("-received_on", "-id")
@@ -258,18 +261,17 @@ def unsatisfied_list(scope: Scope, as_of: dt.date) -> tuple[UnsatisfiedItem, ...
         .filter(pk__in=ever_unsatisfied)
     )
     # Query: the 不满意 items, with their latest rating and the reply round that answers it.
-    rows = list(
-        items.order_by("number").values(
-            "pk",
-            "lead_name",
-            "rating_now",
-            "unsatisfied_on",
-            "unsatisfied_comment",
-            "unsatisfied_round",
-            "last_round",
-            *REF_FIELDS,
-        )
+    rows = items.order_by("number").values(
+        "pk",
+        "lead_name",
+        "rating_now",
+        "unsatisfied_on",
+        "unsatisfied_comment",
+        "unsatisfied_round",
+        "last_round",
+        *REF_FIELDS,
     )
+    rows = list(rows[:limit] if limit is not None else rows)
     records = _follow_up_records(ever_unsatisfied, {s["pk"] for s in rows}, as_of)
     return tuple(
         UnsatisfiedItem(
@@ -345,8 +347,20 @@ def follow_up_list(scope: Scope, as_of: dt.date) -> tuple[FollowUpDue, ...]:
     return tuple(result)
 
 
-def overdue_list(scope: Scope, as_of: dt.date) -> tuple[OverdueItem, ...]:
-    # Query: items with no reply on the report date whose due date in force then had passed.
+def unsatisfied_count(scope: Scope, as_of: dt.date) -> int:
+    """Query: how many items `unsatisfied_list` gives, without building them."""
+    ever_unsatisfied = Feedback.objects.filter(
+        satisfaction=Satisfaction.UNSATISFIED, received_on__lte=as_of
+    ).values("suggestion_id")
+    return scope_items(scope, as_of).filter(pk__in=ever_unsatisfied).count()
+
+
+def overdue_list(
+    scope: Scope, as_of: dt.date, *, limit: int | None = None
+) -> tuple[OverdueItem, ...]:
+    """Items with no reply on the report date whose due date in force then had passed, the
+    longest overdue first; the first `limit` for a page (the figures count them all)."""
+    # Query: the overdue items with their lead department on the date.
     items = (
         scope_items(scope, as_of)
         .annotate(due_now=due_on(as_of))
@@ -354,6 +368,8 @@ def overdue_list(scope: Scope, as_of: dt.date) -> tuple[OverdueItem, ...]:
         .annotate(lead_name=lead_on(as_of, "department__name"))
         .order_by("due_now", "number")
     )
+    if limit is not None:
+        items = items[:limit]
     return tuple(
         OverdueItem(
             item=_item_ref(s),

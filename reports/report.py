@@ -30,6 +30,7 @@ from reports.lists import community_opinions
 from reports.lists import follow_up_list
 from reports.lists import overdue_list
 from reports.lists import spot_check_list
+from reports.lists import unsatisfied_count
 from reports.lists import unsatisfied_list
 from reports.lists import upgraded_list
 from suggestions.models import Outcome
@@ -130,6 +131,9 @@ class Report(Handling):
     overdue_items: tuple[OverdueItem, ...]
     departments: tuple[DepartmentRow, ...]
     community: CommunityOpinions
+    # How many 不满意 items there are: more than `unsatisfied` holds when a page asked for
+    # the first few (`list_limit`); the overdue ones are counted by `overdue`.
+    unsatisfied_total: int = 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -213,11 +217,14 @@ def report_compute(
     as_of: dt.date,
     previous_as_of: dt.date | None = None,
     previous_counts: tuple[int, int] | None = None,
+    list_limit: int | None = None,
 ) -> Report:
     """The report of `scope` as of `as_of`, compared with `previous_as_of` when given.
 
     `previous_counts` (resolved, replied) are the previous period's figures as an issued
-    report froze them; without them the previous period is computed.
+    report froze them; without them the previous period is computed. `list_limit` keeps
+    the first few overdue and 不满意 items (a page's lists; every figure still counts all):
+    the downloads and the issued report never pass it.
     """
     department_name = None
     if scope.department is not None:
@@ -261,11 +268,20 @@ def report_compute(
         recess=_recess(now),
         upgraded=upgraded_list(scope, as_of, previous_as_of),
         spot_checks=spot_check_list(scope, as_of, previous_as_of),
-        unsatisfied=unsatisfied_list(scope, as_of),
-        overdue_items=overdue_list(scope, as_of),
+        **_attention_lists(scope, as_of, list_limit),
         departments=_department_rows(rows),
         community=community_opinions(scope, as_of),
     )
+
+
+def _attention_lists(scope: Scope, as_of: dt.date, limit: int | None) -> dict[str, Any]:
+    unsatisfied = unsatisfied_list(scope, as_of, limit=limit)
+    capped = limit is not None and len(unsatisfied) == limit
+    return {
+        "unsatisfied": unsatisfied,
+        "unsatisfied_total": unsatisfied_count(scope, as_of) if capped else len(unsatisfied),
+        "overdue_items": overdue_list(scope, as_of, limit=limit),
+    }
 
 
 @dataclass(frozen=True)
@@ -311,7 +327,13 @@ def issued_report_for(scope: Scope, as_of: dt.date):
     )
 
 
-def report_get(*, scope: Scope, as_of: dt.date, previous_as_of: dt.date | None = None) -> Report:
+def report_get(
+    *,
+    scope: Scope,
+    as_of: dt.date,
+    previous_as_of: dt.date | None = None,
+    list_limit: int | None = None,
+) -> Report:
     """The report pages, downloads and API show: compared with the previous period's issued
     report when there is one (what the people's congress received), else computed."""
     previous_counts = None
@@ -321,5 +343,9 @@ def report_get(*, scope: Scope, as_of: dt.date, previous_as_of: dt.date | None =
         if issued is not None:
             previous_counts = issued.resolved_and_replied
     return report_compute(
-        scope=scope, as_of=as_of, previous_as_of=previous_as_of, previous_counts=previous_counts
+        scope=scope,
+        as_of=as_of,
+        previous_as_of=previous_as_of,
+        previous_counts=previous_counts,
+        list_limit=list_limit,
     )

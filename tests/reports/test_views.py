@@ -1,9 +1,12 @@
 """The report page, downloads, issuing, and the supervisors' dashboard."""
 
+import datetime as dt
 import html
+import io
 import json
 import re
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +17,7 @@ from reports.models import IssuedReport
 from security.models import AuditEvent
 from suggestions import services
 from suggestions.models import Outcome
+from suggestions.models import Satisfaction
 from suggestions.models import Status
 from tests.conftest import at
 from tests.factories import SuggestionFactory
@@ -212,3 +216,32 @@ def test_dashboard_department_rows_lead_to_their_items_in_the_list(client, demo,
             checked_overdue |= "deadline=overdue" in link
             assert listed == expected, (row.name, link)
     assert checked_overdue
+
+
+def test_the_dashboard_shows_the_first_few_and_links_to_the_whole_list(
+    client, supervisor, items, monkeypatch
+):
+    """Issue 17: the dashboard's overdue and 不满意 lists keep the first few; the counts and
+    the workbook behind 查看全部 have them all."""
+    from reports import views as report_views
+
+    monkeypatch.setattr(report_views, "DASHBOARD_LIST", 2)
+    late = [items.assigned(dt.date(2024, 1, day)) for day in (10, 11, 12)]  # due in April
+    for day in (1, 2, 3):
+        s = items.replied(Outcome.PLANNED, dt.date(2024, 3, day))
+        items.feedback(s, Satisfaction.UNSATISFIED, dt.date(2024, 3, 10 + day))
+    client.force_login(supervisor)
+    response = client.get(reverse("reports:dashboard"), {"year": 2024})
+    report = response.context["report"]
+    assert (report.overdue, len(report.overdue_items)) == (3, 2)
+    assert (report.unsatisfied_total, len(report.unsatisfied)) == (3, 2)
+    # The longest overdue first.
+    assert [o.item.pk for o in report.overdue_items] == [late[0].pk, late[1].pk]
+    page = response.content.decode()
+    assert page.count("查看全部3件（下载Excel）") == 2
+    link = re.search(r'href="([^"]+)">查看全部3件', page)[1]
+    workbook = client.get(html.unescape(link))
+    assert workbook.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(workbook.content))
+    codes = {row[0] for row in book["明细"].iter_rows(values_only=True)}
+    assert {s.code for s in late} <= codes
