@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from departments.models import Department
 from departments.models import User
+from notices import services as notices
 from suggestions.bounds import check_text
 from suggestions.models import OPEN_STATUSES
 from suggestions.models import Assignment
@@ -42,6 +43,7 @@ from suggestions.models import Outcome
 from suggestions.models import OutcomeChange
 from suggestions.models import Status
 from suggestions.models import Suggestion
+from suggestions.models import replies_answering
 from suggestions.services._steps import _begin
 from suggestions.services._steps import _refuse
 from suggestions.services._steps import _save
@@ -189,12 +191,15 @@ def _sync_members(primary: Suggestion, actor: User, when: dt.datetime | None) ->
         changed = [f for f in HANDLING_FIELDS if getattr(member, f) != getattr(primary, f)]
         if not changed and status == member.status:
             continue
+        replied = status == Status.REPLIED and member.status != Status.REPLIED
         for name in changed:
             setattr(member, name, getattr(primary, name))
         member.status = status
         member.version += 1
         member._history_user = actor
         member.save(update_fields=[*changed, "status", "version", "updated_at"])
+        if replied:
+            _tell_replied(member)
 
 
 def _mirror_assignments(
@@ -413,10 +418,21 @@ def _sync_split(s: Suggestion, actor: User, when: dt.datetime | None, *, rated: 
     s = Suggestion.objects.select_for_update().get(pk=s.pk)
     if rated and s.status in (Status.CLOSED, Status.REWORK):
         _pass_down(s, actor=actor, when=when)
+    was = s.status
     _derive_from_parts(s, actor=actor, when=when)
     s.version += 1
     s._history_user = actor
     s.save()
+    if s.status == Status.REPLIED and was != Status.REPLIED:
+        _tell_replied(s)
+
+
+def _tell_replied(item: Suggestion) -> None:
+    """已答复，待评价 for a merged item (its primary's reply) or a split item whose parts
+    have all replied (the last part's reply), as for any item's reply (DESIGN §9)."""
+    reply = replies_answering(item).order_by("-replied_on", "-round", "-id").first()
+    if reply is not None:
+        notices.notify_replied(suggestion=item, reply=reply)
 
 
 def _pass_down(s: Suggestion, *, actor: User, when: dt.datetime | None) -> None:

@@ -285,4 +285,6 @@ def record_reply(
         + (f"，计划完成时间：{reply.promised_on:%Y-%m-%d}" if reply.promised_on else "")
         + note,
     )
-    notices.notify_replied(suggestion=s, reply=reply)
+    if not s.part_of_id:
+        # A part's reply is told to the deputy with the whole split item's (grouping).
+        notices.notify_replied(suggestion=s, reply=reply)

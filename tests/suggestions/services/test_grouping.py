@@ -453,3 +453,28 @@ def test_later_actions_leave_the_june_report_as_it_was(scenario, office, lead_ha
     assert after == before
     july = figures(report_compute(scope=Scope(year=2024), as_of=dt.date(2024, 7, 31)))
     assert (july["rated"], july["replied"]) == (3, 4)
+
+
+def test_each_deputy_is_told_when_its_item_is_answered(
+    office, lead_department, second_department, lead_handler, second_handler
+):
+    """已答复，待评价 (DESIGN §9): a merged item's deputy with the primary's reply; a split
+    item's once its last part has replied, not for each part."""
+    from notices.models import Kind
+    from notices.models import Notification
+
+    def told(item) -> bool:
+        return Notification.objects.filter(suggestion=item, kind=Kind.REPLIED).exists()
+
+    primary, member, whole = (SuggestionFactory(year=2024) for _ in range(3))
+    merge(office, primary, member)
+    assign(office, primary, lead_department)
+    reply(primary, lead_handler, Outcome.RESOLVED, dt.date(2024, 4, 20))
+    assert told(primary) and told(member)
+
+    split(office, whole, lead_department, second_department)
+    one, two = fresh(whole).parts.order_by("part_no")
+    reply(one, lead_handler, Outcome.RESOLVED, dt.date(2024, 3, 15))
+    assert not told(one) and not told(whole)
+    reply(two, second_handler, Outcome.PLANNED, dt.date(2024, 4, 10))
+    assert told(whole) and not told(two)
