@@ -258,9 +258,14 @@ def _handler_owing(user: User, rows: QuerySet) -> tuple[QuerySet, Q, Q, Q]:
     return rows, Q(leading), owes_opinion, owing
 
 
+# What a department works on: not a merged item (worked on its primary) nor a split item
+# (worked on its parts), whose assignment copies only place them in the statistics (§11).
+WORKED_HERE = Q(merged_into__isnull=True, split_on__isnull=True)
+
+
 def _handler_sections(user: User, rows: QuerySet, today: dt.date) -> list[tuple[str, str, Any]]:
     soon = due_soon(today)
-    rows, leading, owes_opinion, owing = _handler_owing(user, rows)
+    rows, leading, owes_opinion, owing = _handler_owing(user, rows.filter(WORKED_HERE))
     mine = Assignment.objects.filter(
         suggestion=OuterRef("pk"), department_id=user.department_id, is_active=True
     )
@@ -306,11 +311,19 @@ def _office_sections(rows: QuerySet, today: dt.date) -> list[tuple[str, str, Any
             "待审批的延期申请",
             rows.filter(Exists(ExtensionRequest.objects.filter(**pending))),
         ),
-        ("draft", "待交办", rows.filter(status=Status.DRAFT).order_by("received_on", "number")),
+        (
+            "draft",
+            "待交办",
+            # A merged item is assigned with its primary (DESIGN §11).
+            rows.filter(status=Status.DRAFT, merged_into__isnull=True).order_by(
+                "received_on", "number"
+            ),
+        ),
         (
             "feedback",
             "已答复，待登记代表意见",
-            rows.filter(status=Status.REPLIED).order_by("first_replied_on"),
+            # A part is rated with its split item.
+            rows.filter(status=Status.REPLIED, part_of__isnull=True).order_by("first_replied_on"),
         ),
     ]
 
@@ -384,13 +397,15 @@ def todo_count(user: User, *, today: dt.date | None = None) -> int:
         waiting = Exists(mine.filter(acknowledged_at__isnull=True)) & Q(
             status__in=[Status.ASSIGNED, Status.IN_PROGRESS]
         )
+        rows = rows.filter(WORKED_HERE)
         return rows.filter(waiting | _handler_owing(user, rows)[3]).count()
     pending = {"assignment__suggestion": OuterRef("pk"), "status": RequestStatus.PENDING}
     overdue = Q(status__in=OPEN_STATUSES, due_on__lt=today)
     if roles.is_office(user):
         condition = (
             overdue
-            | Q(status__in=[Status.DRAFT, Status.REPLIED])
+            | Q(status=Status.DRAFT, merged_into__isnull=True)
+            | Q(status=Status.REPLIED, part_of__isnull=True)
             | Exists(ReturnRequest.objects.filter(**pending))
             | Exists(ExtensionRequest.objects.filter(**pending))
         )

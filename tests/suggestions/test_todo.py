@@ -104,3 +104,43 @@ def test_the_navigation_counts_what_waits(client, builder, users_by_role):  # no
     services.co_opinion_submit(suggestion=s, actor=lead, opinion="同意。")
     assert todo_count(lead) == 1
     assert Suggestion.objects.count() == 4
+
+
+def test_merged_and_split_items_wait_where_they_are_worked_on(
+    office, lead_handler, lead_department, other_department
+):
+    """DESIGN §11: the handler's 我的待办 lists the primary and the parts it leads, not the
+    merged item nor the split item (their assignment copies only count them); the office
+    assigns the primary only and rates the split item, not its parts."""
+    from suggestions.models import Outcome
+    from tests.factories import SuggestionFactory
+
+    primary, member, whole = (SuggestionFactory() for _ in range(3))
+    services.suggestions_merge(suggestion=primary, members=[member], actor=office)
+    waiting = placed(workspace_sections(office))
+    assert waiting[primary.pk] == ["draft"] and waiting[whole.pk] == ["draft"]
+    assert member.pk not in waiting
+    services.suggestion_assign(suggestion=primary, lead=lead_department, actor=office)
+    services.suggestion_split(
+        suggestion=whole,
+        parts=[
+            services.SplitPart(matter="绿化补种", lead=lead_department),
+            services.SplitPart(matter="道路修缮", lead=other_department),
+        ],
+        actor=office,
+    )
+    part = whole.parts.get(part_no=1)
+    mine = placed(workspace_sections(lead_handler))
+    assert primary.pk in mine and part.pk in mine
+    assert member.pk not in mine and whole.pk not in mine
+    assert todo_count(lead_handler) == 2
+    services.assignment_acknowledge(suggestion=part, actor=lead_handler)
+    services.reply_submit(
+        suggestion=Suggestion.objects.get(pk=part.pk),
+        actor=lead_handler,
+        outcome=Outcome.RESOLVED,
+        text="已补种。",
+        replied_on=dt.date.today(),
+    )
+    # The part is replied, the split item not yet: nothing for the office to rate.
+    assert part.pk not in placed(workspace_sections(office))
