@@ -23,6 +23,7 @@ from departments.models import Deputy
 from departments.models import User
 from deputies.models import CosignerRating
 from suggestions import services
+from suggestions.models import Event
 from suggestions.models import Reply
 from suggestions.models import Status
 from suggestions.models import Suggestion
@@ -66,6 +67,22 @@ def deputy_item_list(user: User) -> QuerySet[Suggestion]:
     )
 
 
+# The government's internal steps, left out of the deputy's 办理过程: drafts under review
+# and countersign, and requests that changed nothing the deputy sees (an approved
+# extension or return shows as its decision).
+INTERNAL_STEPS = frozenset(
+    {
+        Event.Action.REPLY_DRAFT,
+        Event.Action.COUNTERSIGN,
+        Event.Action.REPLY_RETURN,
+        Event.Action.RETURN_REQUEST,
+        Event.Action.RETURN_REJECT,
+        Event.Action.EXTENSION_REQUEST,
+        Event.Action.EXTENSION_REJECT,
+    }
+)
+
+
 @dataclass
 class Portal:
     """One item as its deputy sees it, and the rating it may give now."""
@@ -74,6 +91,11 @@ class Portal:
     is_lead: bool
     ratings: list[CosignerRating]
     rate_reply: Reply | None  # the round this deputy may rate now, if any
+
+    @property
+    def timeline(self) -> list[Event]:
+        """办理过程 without the internal steps (from the prefetched events: no query)."""
+        return [e for e in self.suggestion.events.all() if e.action not in INTERNAL_STEPS]
 
 
 def deputy_item_get(user: User, pk: int, *, today: dt.date | None = None) -> Portal | None:

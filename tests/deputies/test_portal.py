@@ -260,3 +260,21 @@ def test_the_offices_paper_rating_is_marked_as_entered_for_the_deputy(client, po
     )
     client.force_login(portal.lead)
     assert "代录" in client.get(detail(s)).content.decode()
+
+
+def test_the_timeline_leaves_out_the_governments_internal_steps(client, portal, stages):
+    """办理过程 shows what happened to the suggestion, not the requests and drafts inside
+    the government (a refused extension changed nothing the deputy sees)."""
+    from suggestions import services
+    from suggestions.models import Event
+
+    item = stages.pending(lead_deputy=portal.lead_deputy)
+    request = item.assignments.get(role="lead").extension_requests.get()
+    services.extension_decide(request=request, actor=stages.office, approve=False)
+    assert item.events.filter(action=Event.Action.EXTENSION_REJECT).exists()
+    client.force_login(portal.lead)
+    body = client.get(detail(item)).content.decode()
+    timeline = body[body.index("办理过程") :]
+    assert "交办" in timeline and "签收" in timeline
+    for hidden in ("申请延期", "不同意延期", "申请退办"):
+        assert hidden not in timeline, hidden
