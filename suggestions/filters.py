@@ -4,10 +4,14 @@ import re
 
 import django_filters
 from django import forms
+from django.db.models import BooleanField
 from django.db.models import Exists
 from django.db.models import F
+from django.db.models import Func
 from django.db.models import OuterRef
 from django.db.models import Q
+from django.db.models import Subquery
+from django.db.models.lookups import IContains
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -48,22 +52,87 @@ def _code_condition(word: str) -> Q | None:
     return by_code
 
 
+class InIds(Func):
+    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))` on PostgreSQL.
+
+    There the subquery runs once, before the scan, and its ids become an index condition
+    that a bitmap OR combines with the trigram scans of the title and content. An `IN` or
+    `EXISTS` subquery inside an `OR` cannot be an index condition: PostgreSQL would read
+    every item (bench/README.md, "关键词 search at 1M items")."""
+
+    output_field = BooleanField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, subquery = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"{column[0]} IN {subquery[0]}", (*column[1], *subquery[1])
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, subquery = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"{column[0]} = ANY(ARRAY{subquery[0]})", (*column[1], *subquery[1])
+
+
+class HasWord(Func):
+    """`field` contains `word`, ignoring case: `icontains`, except for a two-character word
+    on PostgreSQL, which trigrams cannot find (a trigram needs three characters, and most
+    Chinese words and names have two). There it is looked up among the text's character
+    pairs, which the bigram indexes of migration 0014 hold; for two characters the two
+    conditions are the same."""
+
+    output_field = BooleanField()
+    arity = 1
+
+    def __init__(self, field: str, word: str):
+        super().__init__(F(field))
+        self.word = word
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(IContains(self.get_source_expressions()[0], self.word))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        if len(self.word) != 2:
+            return self.as_sql(compiler, connection, **extra_context)
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        return (
+            f"search_bigrams(UPPER({column}::text)) @> ARRAY[UPPER(%s)]",
+            (*params, self.word),
+        )
+
+
 def _word_condition(word: str) -> Q:
     """One word matches the number, title, content, the lead or a co-signing deputy, or a
-    department holding an active assignment. The related rows are EXISTS subqueries, so
-    an item is never repeated and no DISTINCT is needed."""
-    cosigner = Suggestion.co_signers.through.objects.filter(
-        suggestion_id=OuterRef("pk"), deputy__name__icontains=word
+    department holding an active assignment. Each related table answers with the ids of
+    the items it matches (`InIds`), so an item is never repeated, no DISTINCT is needed,
+    and on PostgreSQL every branch of the `OR` is an index scan.
+
+    The lead deputy's items come as ids too, rather than as `lead_deputy_id = ANY(…)`:
+    PostgreSQL guesses that such a list of deputies holds ten, finds a few thousand items
+    per deputy, and would then read the list in page order testing every item, for a word
+    that matches a few hundred."""
+    # Unordered: the models' default orderings would sort every id list.
+    deputies = Deputy.objects.filter(name__icontains=word).order_by().values("pk")
+    led = Suggestion.objects.filter(lead_deputy_id__in=Subquery(deputies)).order_by().values("pk")
+    cosigned = (
+        Suggestion.co_signers.through.objects.filter(deputy_id__in=Subquery(deputies))
+        .order_by()
+        .values("suggestion_id")
     )
-    department = Assignment.objects.filter(suggestion_id=OuterRef("pk"), is_active=True).filter(
-        Q(department__name__icontains=word) | Q(department__short_name__icontains=word)
+    departments = (
+        Department.objects.filter(Q(name__icontains=word) | Q(short_name__icontains=word))
+        .order_by()
+        .values("pk")
+    )
+    held = (
+        Assignment.objects.filter(department_id__in=Subquery(departments), is_active=True)
+        .order_by()
+        .values("suggestion_id")
     )
     condition = (
-        Q(title__icontains=word)
-        | Q(content__icontains=word)
-        | Q(lead_deputy__name__icontains=word)
-        | Exists(cosigner)
-        | Exists(department)
+        Q(HasWord("title", word))
+        | Q(HasWord("content", word))
+        | Q(InIds(F("pk"), Subquery(led)))
+        | Q(InIds(F("pk"), Subquery(cosigned)))
+        | Q(InIds(F("pk"), Subquery(held)))
     )
     by_code = _code_condition(word)
     return condition | by_code if by_code is not None else condition
@@ -75,6 +144,19 @@ def search_text(queryset, value: str):
     for word in words:
         queryset = queryset.filter(_word_condition(word))
     return queryset
+
+
+LIST_ORDER = ("-year", "kind", "number")
+# The same order for a 关键词 search, written so that the database sorts the matching items
+# (found through the search indexes) instead of reading the whole list in its index's
+# order and testing every item against the words: at a million items that took seconds
+# for a word that matches a few hundred (bench/README.md, "关键词 search at 1M items").
+SEARCHED_ORDER = ((F("year") + 0).desc(), "kind", "number")
+
+
+def list_order(params) -> tuple:
+    """The lists' default order (page and API), given the request's query parameters."""
+    return SEARCHED_ORDER if (params.get("q") or "").strip() else LIST_ORDER
 
 
 DEADLINE_CHOICES = [

@@ -31,6 +31,7 @@ from suggestions.actions import ACTION_ORDER
 from suggestions.actions import ACTIONS
 from suggestions.actions import Action
 from suggestions.filters import SuggestionFilter
+from suggestions.filters import list_order
 from suggestions.models import FollowUpEvidence
 from suggestions.models import Kind
 from suggestions.models import Outcome
@@ -100,7 +101,7 @@ def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
     )
     qs = filterset.qs if filterset.is_bound else filterset.queryset
     if not request.GET.get("o"):
-        qs = qs.order_by("-year", "kind", "number")
+        qs = qs.order_by(*list_order(request.GET))
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()

@@ -43,6 +43,7 @@ from suggestions.api.serializers import SuggestionListSerializer
 from suggestions.api.serializers import SuggestionUpdateSerializer
 from suggestions.api.serializers import SuggestionWriteSerializer
 from suggestions.filters import SuggestionFilter
+from suggestions.filters import list_order
 from suggestions.models import Suggestion
 from suggestions.selectors import suggestion_get
 from suggestions.selectors import suggestion_list
@@ -79,7 +80,9 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         # A stable order, ending on the primary key, so pages never overlap or skip.
-        return suggestion_list(self.request.user).order_by("-year", "kind", "number", "id")
+        return suggestion_list(self.request.user).order_by(
+            *list_order(self.request.query_params), "id"
+        )
 
     def get_serializer_class(self):
         return SuggestionListSerializer if self.action == "list" else SuggestionDetailSerializer

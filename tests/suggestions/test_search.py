@@ -41,6 +41,19 @@ def test_search_across_fields_and_words(client, office, catalog):  # noqa: F811
     assert got == dict(SEARCH_CASES)
 
 
+def test_a_search_keeps_the_list_order(client, office, catalog):  # noqa: F811
+    """Searched, the list is sorted by the database after the match
+    (filters.SEARCHED_ORDER), in the same order as the whole list; the API's too."""
+    client.force_login(office)
+    everything = listed(client, {})
+    searched = listed(client, {"q": "关于"})
+    assert len(searched) == 6
+    assert searched == everything
+    api = token_client(office)
+    rows = api.get(f"{API}/suggestions/", {"q": "关于"}).json()["results"]
+    assert [row["id"] for row in rows] == everything
+
+
 def test_content_is_searched(client, office, catalog):  # noqa: F811
     items, _ = catalog
     Suggestion.objects.filter(pk=items["e"].pk).update(content="小区内电梯老旧，绿化缺失。")
@@ -103,11 +116,15 @@ def test_search_query_count_does_not_grow(client, office, db):
     assert counts[0] == counts[1]
 
 
-def test_trigram_indexes_exist_on_postgresql(db):
-    """The migration adds trigram indexes on PostgreSQL and nothing on SQLite."""
+def test_trigram_and_bigram_indexes_exist_on_postgresql(db):
+    """Migrations 0008 and 0014 add trigram and bigram indexes on PostgreSQL and nothing on
+    SQLite."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trgm'")
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes "
+                "WHERE indexname LIKE '%%_trgm' OR indexname LIKE '%%_bigram'"
+            )
             found = {row[0] for row in cursor.fetchall()}
             assert found == {
                 "suggestion_title_trgm",
@@ -115,7 +132,51 @@ def test_trigram_indexes_exist_on_postgresql(db):
                 "deputy_name_trgm",
                 "department_name_trgm",
                 "department_short_trgm",
+                "suggestion_title_bigram",
+                "suggestion_content_bigram",
             }
         else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE '%_trgm'")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE name LIKE '%_trgm' OR name LIKE '%_bigram'"
+            )
             assert cursor.fetchall() == []
+
+
+# Titles with letters of both cases and LIKE's special characters: a two-character word is
+# looked up among the bigrams on PostgreSQL and with LIKE elsewhere; both must agree with
+# a plain case-insensitive substring test.
+ODD_TITLES = ["关于AB%x的建议", "关于ab_x的建议", "关于a\\y停车的建议", "停", "关于车停的建议"]
+
+
+@pytest.mark.parametrize("word", ["ab", "B%", "%x", "_x", "\\y", "停车", "车停", "停", "建议"])
+def test_short_words_match_as_substrings_ignoring_case(db, word):
+    items = [SuggestionFactory(title=title, content="") for title in ODD_TITLES]
+    expected = {s.pk for s in items if word.upper() in s.title.upper()}
+    found = {s.pk for s in search_text(Suggestion.objects.all(), word)}
+    assert found == expected
+
+
+def _plan(queryset) -> str:
+    """The plan of `queryset` with sequential scans priced out, so that it shows which
+    indexes the conditions can use, whatever the size of the test tables."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    return queryset.explain()
+
+
+@pytest.mark.parametrize("word", ["停车", "建设管理"])
+def test_every_branch_of_a_word_can_use_an_index(db, word):
+    """On PostgreSQL the title and content are read through the bigram (two characters) or
+    trigram indexes and the deputies' and departments' items arrive as id lists, so the
+    plan never reads every item. SQLite runs each subquery once, not once per item."""
+    plan = _plan(search_text(Suggestion.objects.order_by(), word))
+    if connection.vendor == "postgresql":
+        index = "bigram" if len(word) == 2 else "trgm"
+        assert "Seq Scan on suggestions_suggestion" not in plan, plan
+        assert f"suggestion_title_{index}" in plan, plan
+        assert f"suggestion_content_{index}" in plan, plan
+        assert plan.count("InitPlan") >= 3, plan  # lead deputies, co-signers, departments
+    else:
+        assert "CORRELATED" not in plan, plan
+        assert plan.count("LIST SUBQUERY") >= 3, plan
