@@ -47,7 +47,7 @@ def on_postgresql(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("suggestions", "0013_followup_evidence"),
+        ("suggestions", "0014_merged_and_split_handling"),
     ]
 
     operations = [migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP))]
