@@ -21,6 +21,7 @@ from suggestions.asof import outcome_on
 from suggestions.models import FOLLOW_UP_OUTCOMES
 from suggestions.models import Outcome
 from suggestions.models import OutcomeChange
+from suggestions.selectors import WORKED_HERE
 from suggestions.selectors import suggestions_visible_to
 from supervision.assessment import assessment_compute
 from supervision.assessment import weights_of
@@ -75,7 +76,9 @@ def spot_population(
     )
     rows = (
         suggestions_visible_to(actor)
-        .filter(in_force_on(end), Exists(resolved_in_period))
+        # Checked where handled (DESIGN §11): a merged group on its primary, a split item
+        # on its parts; what is found reaches the others through the services.
+        .filter(WORKED_HERE, in_force_on(end), Exists(resolved_in_period))
         .annotate(outcome_end=outcome_on(end), lead_end=lead_on(end))
         .filter(outcome_end=Outcome.RESOLVED, lead_end__in=list(department_ids))
         .order_by("pk")
@@ -92,7 +95,7 @@ def recheck_population(actor: User, *, end: dt.date) -> list[dict[str, Any]]:
     their lead department on `end` and their promised completion date."""
     return list(
         suggestions_visible_to(actor)
-        .filter(in_force_on(end))
+        .filter(WORKED_HERE, in_force_on(end))
         .annotate(outcome_end=outcome_on(end), lead_end=lead_on(end))
         .filter(outcome_end__in=FOLLOW_UP_OUTCOMES, lead_end__isnull=False)
         .order_by("pk")

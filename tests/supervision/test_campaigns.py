@@ -255,3 +255,58 @@ def test_recheck_campaign_refusals(desks, supervisor, lead_handler):
             due_on=dt.date(2024, 9, 1),
             actor=supervisor,
         )
+
+
+def test_merged_and_split_items_are_checked_where_they_are_handled(
+    office, supervisor, lead_handler, lead_department, other_department, other_handler
+):
+    """DESIGN §11: a spot check draws a merged group's primary (never its merged items) and
+    a split item's parts (never the item): a finding is recorded where the handling is."""
+    from suggestions import services as item_services
+    from supervision.selectors import spot_population
+    from tests.factories import SuggestionFactory
+
+    def resolve(item, handler):
+        item = Suggestion.objects.get(pk=item.pk)
+        item_services.assignment_acknowledge(suggestion=item, actor=handler, when=at(JAN))
+        item_services.reply_submit(
+            suggestion=Suggestion.objects.get(pk=item.pk),
+            actor=handler,
+            outcome=Outcome.RESOLVED,
+            text="已解决。",
+            replied_on=dt.date(2024, 3, 1),
+            when=at(dt.date(2024, 3, 1)),
+        )
+
+    primary, member, whole = (SuggestionFactory(received_on=JAN) for _ in range(3))
+    item_services.suggestions_merge(suggestion=primary, members=[member], actor=office)
+    item_services.suggestion_assign(
+        suggestion=Suggestion.objects.get(pk=primary.pk),
+        lead=lead_department,
+        actor=office,
+        assigned_on=JAN,
+        when=at(JAN),
+    )
+    resolve(primary, lead_handler)
+    item_services.suggestion_split(
+        suggestion=whole,
+        parts=[
+            item_services.SplitPart(matter="绿化补种", lead=lead_department),
+            item_services.SplitPart(matter="道路修缮", lead=other_department),
+        ],
+        actor=office,
+        assigned_on=JAN,
+        when=at(JAN),
+    )
+    one, two = whole.parts.order_by("part_no")
+    resolve(one, lead_handler)
+    resolve(two, other_handler)
+    population = spot_population(
+        supervisor,
+        start=dt.date(2024, 1, 1),
+        end=dt.date(2024, 6, 30),
+        department_ids=[lead_department.pk, other_department.pk],
+    )
+    drawn = {pk for pks in population.values() for pk in pks}
+    assert drawn == {primary.pk, one.pk, two.pk}
+    assert Suggestion.objects.get(pk=member.pk).outcome == Outcome.RESOLVED  # still counted
