@@ -53,6 +53,7 @@ ROW_FIELDS = (
     "suggestion__year",
     "suggestion__kind",
     "suggestion__number",
+    "suggestion__part_no",
     "suggestion__title",
     "suggestion__due_on",
     "suggestion__promised_on",

@@ -14,7 +14,7 @@ def record_hidden_item(request, pk) -> None:
         pk = int(pk)
     except (TypeError, ValueError):
         return
-    item = Suggestion.objects.filter(pk=pk).only("pk", "year", "kind", "number").first()
+    item = Suggestion.objects.filter(pk=pk).only("pk", "year", "kind", "number", "part_no").first()
     if item is None:
         return
     audit.record(

@@ -27,7 +27,14 @@ def test_the_office_merges_assigns_once_and_splits(page, live_server, stages):
 
     page.goto(f"{live_server.url}/suggestions/{primary.pk}/")
     page.get_by_role("link", name="并案", exact=True).click()
-    pick(page, "并入本件的建议", "2026建022 关于缓解彭浦新村停车矛盾的建议（", exact=False)
+    # A multiple choice stays open after a pick: type, choose, then leave the box.
+    box = page.get_by_role("combobox", name="并入本件的建议")
+    box.click()
+    box.fill("2026建022")
+    listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
+    listbox.get_by_role("option", name="2026建022 关于缓解彭浦新村停车矛盾的建议").first.click()
+    page.get_by_role("heading", level=1).click()
+    expect(listbox).to_be_hidden()
     page.get_by_label("并案说明").fill("同一小区停车问题。")
     page.get_by_role("button", name="确定").click()
     expect(page.get_by_text("已并案")).to_be_visible()
