@@ -183,10 +183,7 @@ def _sync_members(primary: Suggestion, actor: User, when: dt.datetime | None) ->
     _mirror_assignments(primary, members)
     _mirror_outcomes(primary, members)
     for member in members:
-        if member.status == Status.REWORK:
-            # Its deputy was not satisfied: handled again alone, with what it has.
-            _leave_merge(member, actor=actor, when=when, why="代表不满意，单独重新办理。")
-            continue
+        # (A member rated 不满意 has already left: sync_groups, after its rating.)
         status = _member_status(primary.status, member.status)
         changed = [f for f in HANDLING_FIELDS if getattr(member, f) != getattr(primary, f)]
         if not changed and status == member.status:
