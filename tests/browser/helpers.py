@@ -10,6 +10,8 @@ import importlib
 import zoneinfo
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 SHOTS = Path("/tmp/shots")
 VIEWPORT = {"width": 1366, "height": 768}
@@ -71,6 +73,21 @@ def pick(page, label: str, text: str, *, exact: bool = False) -> None:
     box.fill(text)
     listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
     listbox.get_by_role("option", name=text).first.click()
-    box.press("Escape")
     # The list must be gone before the next field is clicked: an open list covers it.
-    listbox.locator("xpath=..").wait_for(state="hidden")
+    # A multiple picker stays open after a pick, and under load the Escape key can reach
+    # it before its own handlers are ready, so ask again (and finally close it through
+    # Tom Select's own API) until it is hidden.
+    dropdown = listbox.locator("xpath=..")
+    for _attempt in range(3):
+        box.press("Escape")
+        try:
+            dropdown.wait_for(state="hidden", timeout=3000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    select_id = box.get_attribute("aria-controls").removesuffix("-ts-dropdown")
+    page.evaluate(
+        "id => { const ts = document.getElementById(id).tomselect; ts.close(); ts.blur(); }",
+        select_id,
+    )
+    dropdown.wait_for(state="hidden")
