@@ -1,6 +1,7 @@
 """One FilterSet for the suggestion list: the page, the API and the Excel export use it."""
 
 import re
+from collections.abc import Sequence
 
 import django_filters
 from django import forms
@@ -27,6 +28,8 @@ from suggestions.models import Source
 from suggestions.models import Status
 from suggestions.models import Suggestion
 from suggestions.models import Topic
+from suggestions.paging import Key
+from suggestions.paging import order_keys
 from suggestions.pickers import DepartmentSelect
 from suggestions.pickers import DeputySelect
 from suggestions.selectors import DeadlineState
@@ -146,17 +149,29 @@ def search_text(queryset, value: str):
     return queryset
 
 
-LIST_ORDER = ("-year", "kind", "number")
+# The list's order: a split item's parts (same number) by their part number, which makes
+# the order unique, so seek pages (suggestions/paging.py) need no tie-breaker.
+LIST_KEYS = (Key("year", descending=True), Key("kind"), Key("number"), Key("part_no"))
 # The same order for a 关键词 search, written so that the database sorts the matching items
 # (found through the search indexes) instead of reading the whole list in its index's
 # order and testing every item against the words: at a million items that took seconds
 # for a word that matches a few hundred (bench/README.md, "关键词 search at 1M items").
-SEARCHED_ORDER = ((F("year") + 0).desc(), "kind", "number")
+SEARCHED_KEYS = (Key("year", descending=True, compare=F("year") + 0), *LIST_KEYS[1:])
+LIST_ORDER = tuple(key.order_by() for key in LIST_KEYS)
+SEARCHED_ORDER = tuple(key.order_by() for key in SEARCHED_KEYS)
 
 
 def list_order(params) -> tuple:
     """The lists' default order (page and API), given the request's query parameters."""
-    return SEARCHED_ORDER if (params.get("q") or "").strip() else LIST_ORDER
+    return tuple(key.order_by() for key in list_keys(params))
+
+
+def list_keys(params, sort: Sequence[str] | None = None) -> tuple[Key, ...]:
+    """The keys of the list's order: the sort the user chose (validated by the filter's
+    `o`), else the default one, which a 关键词 search writes its own way."""
+    if sort:
+        return order_keys(Suggestion, [*sort])
+    return SEARCHED_KEYS if (params.get("q") or "").strip() else LIST_KEYS
 
 
 DEADLINE_CHOICES = [
@@ -226,11 +241,19 @@ class SuggestionFilter(django_filters.FilterSet):
     department_role = django_filters.ChoiceFilter(
         label="承办方式", choices=ROLE_CHOICES, method="filter_noop"
     )
+    # Columns of the item itself: no join can repeat a row, so no DISTINCT (django-filter's
+    # default), which at a million items sorted every match on disk (issue 17).
     status = django_filters.MultipleChoiceFilter(
-        label="办理状态", choices=Status.choices, widget=forms.CheckboxSelectMultiple
+        label="办理状态",
+        choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     outcome = django_filters.MultipleChoiceFilter(
-        label="办理结果", choices=Outcome.choices, widget=forms.CheckboxSelectMultiple
+        label="办理结果",
+        choices=Outcome.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     satisfaction = django_filters.ChoiceFilter(label="满意度", choices=Satisfaction.choices)
     key_supervision = django_filters.ChoiceFilter(

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from departments import roles
 from suggestions import forms
+from suggestions import paging
 from suggestions import phones
 from suggestions import refusals
 from suggestions import services
@@ -31,7 +31,7 @@ from suggestions.actions import ACTION_ORDER
 from suggestions.actions import ACTIONS
 from suggestions.actions import Action
 from suggestions.filters import SuggestionFilter
-from suggestions.filters import list_order
+from suggestions.filters import list_keys
 from suggestions.models import FollowUpEvidence
 from suggestions.models import Kind
 from suggestions.models import Outcome
@@ -100,12 +100,12 @@ def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
         window=window,
     )
     qs = filterset.qs if filterset.is_bound else filterset.queryset
-    if not request.GET.get("o"):
-        qs = qs.order_by(*list_order(request.GET))
-    paginator = Paginator(qs, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    sort = filterset.form.cleaned_data.get("o") if filterset.is_bound else None
+    keys = list_keys(request.GET, sort)
+    page = paging.list_page(request.GET, qs, keys, per_page=PAGE_SIZE)
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in paging.PAGE_PARAMS:
+        params.pop(name, None)
     return {
         "filter": filterset,
         "page": page,

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.utils import OpenApiResponse
 from drf_spectacular.utils import extend_schema
@@ -37,13 +39,14 @@ from suggestions import phones
 from suggestions import refusals
 from suggestions import services
 from suggestions.actions import ACTIONS
+from suggestions.api.paging import SeekPagination
 from suggestions.api.serializers import ACTION_SERIALIZERS
 from suggestions.api.serializers import SuggestionDetailSerializer
 from suggestions.api.serializers import SuggestionListSerializer
 from suggestions.api.serializers import SuggestionUpdateSerializer
 from suggestions.api.serializers import SuggestionWriteSerializer
 from suggestions.filters import SuggestionFilter
-from suggestions.filters import list_order
+from suggestions.filters import list_keys
 from suggestions.models import Suggestion
 from suggestions.selectors import suggestion_get
 from suggestions.selectors import suggestion_list
@@ -78,11 +81,24 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     queryset = Suggestion.objects.none()  # for the schema; get_queryset decides per user
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    pagination_class = SeekPagination
+
     def get_queryset(self):
-        # A stable order, ending on the primary key, so pages never overlap or skip.
-        return suggestion_list(self.request.user).order_by(
-            *list_order(self.request.query_params), "id"
-        )
+        # The page orders the rows by `list_keys()` (a unique order, so pages never
+        # overlap or skip).
+        return suggestion_list(self.request.user)
+
+    def filter_queryset(self, queryset):
+        # DjangoFilterBackend's own steps, keeping the validated sort for the pages.
+        backend = DjangoFilterBackend()
+        filterset = backend.get_filterset(self.request, queryset, self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        self.sort = filterset.form.cleaned_data.get("o")
+        return filterset.qs
+
+    def list_keys(self):
+        return list_keys(self.request.query_params, getattr(self, "sort", None))
 
     def get_serializer_class(self):
         return SuggestionListSerializer if self.action == "list" else SuggestionDetailSerializer
