@@ -41,7 +41,7 @@ run: install
 lint:
 	$(RUFF) check .
 	$(RUFF) format --check .
-	$(PYTHON) scripts/check_function_length.py --max 100 config departments deputies documents notices ops publication reports security suggestions supervision drafts similar scripts
+	$(PYTHON) scripts/check_function_length.py --max 100 config departments deputies documents notices downloads ops publication reports security suggestions supervision drafts similar scripts
 
 format:
 	$(RUFF) format .

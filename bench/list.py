@@ -4,7 +4,7 @@
     DATABASE_URL=postgresql://… SECRET_KEY=bench .venv/bin/python bench/list.py
 
 Each case requests the real page through Django's test client (middleware, selector,
-FilterSet, paginator, template) as an office user and as a handler, and reports the median
+FilterSet, pages and total, template) as an office user and as a handler, and reports the median
 of several runs with the number of SQL queries. Nothing here is a test: results go to
 bench/README.md by hand.
 """
@@ -38,7 +38,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from departments.models import Department  # noqa: E402
 from departments.models import Role  # noqa: E402
 from departments.models import User  # noqa: E402
+from suggestions.filters import LIST_ORDER  # noqa: E402
 from suggestions.models import Suggestion  # noqa: E402
+from suggestions.paging import Cursor  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
@@ -60,10 +62,20 @@ def measure(client: Client, url: str) -> tuple[float, int, int]:
         assert response.status_code == 200, (url, response.status_code)
         queries = len(ctx.captured_queries)
     try:
-        total = response.context["page"].paginator.count
+        total = response.context["page"].total
     except (KeyError, TypeError):
-        total = -1  # a page without a paginated list
-    return statistics.median(times), queries, total
+        return statistics.median(times), queries, "—"  # a page without a paginated list
+    return statistics.median(times), queries, f"{'' if total.exact else '~'}{total.value:,}"
+
+
+def deep_cursor(offset: int) -> str:
+    """The 下一页 cursor of the office's unfiltered list at row `offset` (read once, outside
+    the timings), so the seek page can be compared with `?page=N` at the same depth."""
+    row = Suggestion.objects.order_by(*LIST_ORDER).values("year", "kind", "number", "part_no")[
+        offset
+    ]
+    values = (row["year"], row["kind"], row["number"], row["part_no"])
+    return Cursor(values, False, offset // 50 + 2).encode()
 
 
 def main() -> None:
@@ -82,6 +94,8 @@ def main() -> None:
     cases = [
         ("office", office, "/suggestions/"),
         ("office", office, f"/suggestions/?page={pages // 2}"),
+        ("office", office, f"/suggestions/?cursor={deep_cursor((pages // 2 - 1) * 50 - 1)}"),
+        ("office", office, "/suggestions/?exact=1"),
         ("office", office, f"/suggestions/?year={year}&status=in_progress&o=due_on"),
         ("office", office, f"/suggestions/?department={busiest.pk}&department_role=lead&o=-due_on"),
         ("office", office, f"/suggestions/?year={year}&deadline=overdue"),
@@ -96,7 +110,7 @@ def main() -> None:
     print(f"{'who':8} {'ms':>8} {'queries':>8} {'rows':>10}  url")
     for who, client, url in cases:
         seconds, queries, total = measure(client, url)
-        print(f"{who:8} {seconds * 1000:8.0f} {queries:8d} {total:10,}  {url}")
+        print(f"{who:8} {seconds * 1000:8.0f} {queries:8d} {total:>10}  {url[:90]}")
 
 
 if __name__ == "__main__":

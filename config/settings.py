@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "reports",
     "documents",
     "notices",
+    "downloads",
     "publication",
     "supervision",
     "django_tasks",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("security.urls")),
     path("", include("notices.urls")),
+    path("", include("downloads.urls")),
     path("api/v1/", include((api_urls(), "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("publication.urls")),

@@ -59,6 +59,7 @@ class Kind(models.TextChoices):
     COUNTERSIGN_DUE = "countersign_due", "待会签"
     COUNTERSIGNED = "countersigned", "会签意见"
     RECHECK_TASK = "recheck_task", "复查任务"
+    DOWNLOAD = "download", "后台下载"
 
 
 class Notification(models.Model):
@@ -95,6 +96,15 @@ class Notification(models.Model):
         blank=True,
         help_text="代表网上起草的建议在受理前没有建议编号，提醒指向草稿。",
     )
+    download = models.ForeignKey(
+        "downloads.Download",
+        verbose_name="后台下载",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+        help_text="后台生成的文件完成（或失败）时，提醒指向它的页面。",
+    )
     text = models.CharField("内容", max_length=500)
     due_on = models.DateField("相关期限", null=True, blank=True)
     occasion = models.CharField("场合", max_length=40, blank=True, default="")
@@ -115,9 +125,15 @@ class Notification(models.Model):
                 name="draft_notification_once",
                 condition=models.Q(draft__isnull=False),
             ),
+            models.UniqueConstraint(
+                fields=["download", "recipient", "kind"],
+                name="download_notification_once",
+                condition=models.Q(download__isnull=False),
+            ),
             models.CheckConstraint(
-                condition=models.Q(suggestion__isnull=False, draft__isnull=True)
-                | models.Q(suggestion__isnull=True, draft__isnull=False),
+                condition=models.Q(suggestion__isnull=False, draft__isnull=True, download=None)
+                | models.Q(suggestion__isnull=True, draft__isnull=False, download=None)
+                | models.Q(suggestion__isnull=True, draft__isnull=True, download__isnull=False),
                 name="notification_about_one_thing",
             ),
         ]

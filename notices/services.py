@@ -505,3 +505,25 @@ def notify_recheck_task(*, tasks: Iterable[tuple[object, int]], campaign: str, d
             for s, department_id in tasks
         ]
     )
+
+
+def notify_download(*, download):
+    """In-app only: the user's file made in the queue is ready (or could not be made)."""
+    done = download.status == download.Status.DONE
+    text = (
+        f"{download.get_kind_display()}已生成（{download.rows_done}行），点击下载。"
+        if done
+        else f"{download.get_kind_display()}生成失败，请重新导出。"
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=download.user_id,
+                download=download,
+                kind=Kind.DOWNLOAD,
+                text=text,
+                batch=uuid.uuid4(),
+            )
+        ],
+        ignore_conflicts=True,
+    )

@@ -75,6 +75,8 @@ def notification_open(request, pk: int):
         Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
     if notice.draft_id is not None:
         return _open_draft(request, notice.draft_id)
+    if notice.download_id is not None:
+        return redirect("downloads:detail", pk=notice.download_id)
     if not suggestions_visible_to(request.user).filter(pk=notice.suggestion_id).exists():
         raise Http404("该建议已不在您的办理范围内。")
     if roles.is_deputy(request.user):

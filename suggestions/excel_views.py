@@ -19,9 +19,11 @@ from django.http import FileResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.timezone import localdate
 from django.views.decorators.http import require_POST
 
 from departments import roles
+from downloads import services as downloads
 from security import audit
 from suggestions import exports
 from suggestions import imports
@@ -197,12 +199,27 @@ def export_xlsx(request):
     user = request.user
     if not roles.may_export(user):
         raise PermissionDenied(roles.EXPORT_REFUSED)
-    out, count = exports.export_suggestions(user, request.GET, query=request.GET.urlencode())
+    query = request.GET.urlencode()
+    if downloads.export_is_long(exports.export_queryset(user, request.GET, today=localdate())):
+        # Too long for a request (issue 17): the worker writes it; its page shows progress.
+        download = downloads.download_request(user=user, query=query)
+        audit.record(
+            audit.Kind.EXPORT,
+            request=request,
+            obj="建议列表",
+            detail=f"后台生成（第{download.pk}号）；条件：{query[:800]}",
+        )
+        messages.info(
+            request,
+            f"导出超过{downloads.INLINE_MAX}行，已转入后台生成；完成后会在站内提醒中通知您。",
+        )
+        return redirect(download)
+    out, count = exports.export_suggestions(user, request.GET, query=query)
     audit.record(
         audit.Kind.EXPORT,
         request=request,
         obj="建议列表",
-        detail=f"{count}行；条件：{request.GET.urlencode()[:800]}",
+        detail=f"{count}行；条件：{query[:800]}",
     )
     return FileResponse(
         out, as_attachment=True, filename=exports.export_filename(), content_type=XLSX
