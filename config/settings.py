@@ -4,7 +4,6 @@ Small helpers below fail loudly on a malformed value instead of guessing.
 """
 
 import os
-import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -212,17 +211,38 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
-# An uploaded import file waits here between its preview and the confirmation: on storage
-# every application server mounts when there are several (beside MEDIA_ROOT, not in it,
-# so backups leave it out).
-IMPORT_PREVIEW_DIR = Path(
-    os.environ.get("IMPORT_PREVIEW_DIR") or Path(tempfile.gettempdir()) / "suggestion-imports"
-)
 # Reply letters are served only through a view that checks permission, so no MEDIA_URL
 # is routed anywhere.
 MEDIA_URL = "/media-not-served/"
+# Uploaded files (reply letters, evidence, import files between preview and confirmation,
+# exports made in the queue): MEDIA_ROOT, or an S3-compatible object store (MinIO, a
+# government cloud's OSS) through django-storages when FILE_STORAGE=s3. Several
+# application servers need one of the two shared: a folder all mount, or the bucket.
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "local")
+if FILE_STORAGE == "local":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif FILE_STORAGE == "s3":
+    if not os.environ.get("S3_BUCKET"):
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET")
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Private: files are served only through the permission-checked views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE must be local or s3, got {FILE_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -4,15 +4,9 @@ exports.py; these views only parse the request and render."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import re
-import secrets
-import time
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
@@ -27,14 +21,12 @@ from downloads import services as downloads
 from security import audit
 from suggestions import exports
 from suggestions import imports
+from suggestions.imports.previews import preview_discard
+from suggestions.imports.previews import preview_read
+from suggestions.imports.previews import preview_store
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "suggestion_import"
-# An uploaded file waits here, under a random name kept in the user's session, between the
-# preview and the confirmation; the confirmation reads and checks it again.
-UPLOAD_DIR = Path(settings.IMPORT_PREVIEW_DIR)
-STALE_AFTER_SECONDS = 24 * 3600
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 PREVIEW_ROWS = 200
 
 
@@ -68,34 +60,6 @@ def import_template(request):
     )
 
 
-def _stored_path(token: str) -> Path:
-    if not TOKEN_RE.match(token or ""):
-        raise ValueError("bad token")
-    return UPLOAD_DIR / f"{token}.xlsx"
-
-
-def _store(data: bytes) -> str:
-    UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _remove_stale()
-    token = secrets.token_urlsafe(24)
-    _stored_path(token).write_bytes(data)
-    return token
-
-
-def _discard(token: str | None) -> None:
-    if token:
-        with contextlib.suppress(ValueError, OSError):
-            _stored_path(token).unlink(missing_ok=True)
-
-
-def _remove_stale() -> None:
-    cutoff = time.time() - STALE_AFTER_SECONDS
-    for path in UPLOAD_DIR.glob("*.xlsx"):
-        with contextlib.suppress(OSError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-
-
 def import_upload(request):
     """Upload a file and see every problem in it, or the rows it would import."""
     _require_office(request)
@@ -117,10 +81,10 @@ def import_upload(request):
                 form.add_error("file", problem.message)
             else:
                 previous = request.session.get(SESSION_KEY) or {}
-                _discard(previous.get("token"))
+                preview_discard(previous.get("token"))
                 token = ""
                 if report.ok:
-                    token = _store(data)
+                    token = preview_store(data)
                     request.session[SESSION_KEY] = {
                         "token": token,
                         "filename": upload.name,
@@ -165,7 +129,7 @@ def import_confirm(request):
         )
         return redirect("excel:import")
     try:
-        data = _stored_path(token).read_bytes()
+        data = preview_read(token)
     except (OSError, ValueError):
         request.session.pop(SESSION_KEY, None)
         messages.error(request, "上传的文件已过期，请重新上传。")
@@ -180,7 +144,7 @@ def import_confirm(request):
     except imports.ImportFileError as problem:
         report = None
         messages.error(request, problem.message)
-    _discard(token)
+    preview_discard(token)
     request.session.pop(SESSION_KEY, None)
     if report is None:
         return redirect("excel:import")

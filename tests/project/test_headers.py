@@ -143,6 +143,9 @@ HOSTILE = [
     {"q": "\x00"},
     {"q": "x" * 10_000},
     {"since": "0000-00-00", "until": "9999-99-99"},
+    {"cursor": "!!!"},
+    {"cursor": "eyJ2IjpbIngiXSwiYiI6ZmFsc2UsInAiOjJ9", "exact": "1"},  # {"v":["x"],…}
+    {"exact": "\x00"},
 ]
 
 

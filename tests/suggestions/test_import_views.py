@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from security.models import AuditEvent
-from suggestions import excel_views
 from suggestions import imports
 from suggestions.models import Event
 from suggestions.models import Suggestion
@@ -26,9 +25,10 @@ people = test_import_rows.people
 
 
 @pytest.fixture(autouse=True)
-def upload_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(excel_views, "UPLOAD_DIR", tmp_path / "uploads")
-    return tmp_path / "uploads"
+def upload_dir(tmp_path, settings):
+    """Where an upload waits for its confirmation: Django's storage, here a fresh folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path / "import-previews"
 
 
 def upload(client, data: bytes, name: str = "建议.xlsx", **extra):
