@@ -241,6 +241,8 @@ elif FILE_STORAGE == "s3":
     }
 else:
     raise ImproperlyConfigured(f"FILE_STORAGE must be local or s3, got {FILE_STORAGE!r}")
+# An Excel export longer than this is made in the queue (downloads/), never in a request.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5000)
 STORAGES = {
     "default": DEFAULT_STORAGE,
     "staticfiles": {

@@ -13,6 +13,7 @@ import logging
 import tempfile
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 # Rows an export may have and still be written while the request waits (about a second
 # and a half at bench/README's export rate); longer ones go to the queue.
-INLINE_MAX = 5_000
+INLINE_MAX = settings.EXPORT_INLINE_MAX_ROWS
 PROGRESS_EVERY = 1_000
 FAILED = "生成文件时出错，请重新导出；如仍失败，请联系系统管理员。"
 

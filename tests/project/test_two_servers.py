@@ -1,0 +1,182 @@
+"""Two application servers on one database (issue 17, DESIGN §14): two gunicorn processes,
+each with its own temporary directory and its own process memory, share one database and
+one file store. A user logged in on one is logged in on the other; an import previewed on
+one is confirmed on the other; an export queued on one is built by the worker and
+downloaded from the other; the token endpoint's throttle counts both servers' attempts."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+import requests
+
+from tests.suggestions.test_import_rows import good_row
+from tests.suggestions.test_import_rows import xlsx
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "Two-Servers-2026!"
+SETUP = f"""
+import datetime as dt
+from django.utils import timezone
+from departments.models import Role
+from tests.factories import CongressSessionFactory, DeputyFactory, UserFactory
+user = UserFactory(username="office2s", role=Role.OFFICE)
+user.set_password({PASSWORD!r})
+user.password_changed_at = timezone.now()
+user.save()
+CongressSessionFactory(
+    name="区二届人大四次会议", year=2024,
+    starts_on=dt.date(2024, 1, 8), ends_on=dt.date(2024, 1, 11),
+)
+for name in ("张建华", "李明", "王芳"):
+    DeputyFactory(name=name)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def manage(env: dict, *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    for _ in range(150):
+        if process.poll() is not None:
+            pytest.fail(f"the server at {url} stopped: {log.read_text()}")
+        try:
+            requests.get(f"{url}/accounts/login/", timeout=20)
+            return
+        except requests.ConnectionError:  # not listening yet (a timeout is a failure)
+            time.sleep(0.2)
+    pytest.fail(f"the server at {url} did not listen within 30 s")
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    base = tmp_path_factory.mktemp("two-servers")
+    env = {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        },
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "true",
+        "SECRET_KEY": "two-servers-share-this-secret-key-" + "x" * 20,
+        "SQLITE_PATH": str(base / "one.sqlite3"),
+        "MEDIA_ROOT": str(base / "shared-files"),
+        "EXPORT_INLINE_MAX_ROWS": "1",
+        "API_THROTTLE_TOKEN": "3/min",
+    }
+    manage(env, "migrate", "--noinput")
+    manage(env, "createcachetable")
+    manage(env, "shell", "-c", SETUP)
+    urls, processes = [], []
+    try:
+        for name in ("a", "b"):
+            port = free_port()
+            own = {**env, "TMPDIR": str(base / f"tmp-{name}")}
+            Path(own["TMPDIR"]).mkdir()
+            process = subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "gunicorn"),
+                    "config.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "1",
+                    "--no-control-socket",
+                ],
+                cwd=ROOT,
+                env=own,
+                stdout=subprocess.DEVNULL,
+                stderr=(base / f"server-{name}.log").open("w"),
+            )
+            processes.append(process)
+            urls.append(f"http://127.0.0.1:{port}")
+            wait_until_up(urls[-1], process, base / f"server-{name}.log")
+        yield urls[0], urls[1], env
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def log_in(browser: requests.Session, url: str) -> None:
+    form = browser.get(f"{url}/accounts/login/")
+    response = browser.post(
+        f"{url}/accounts/login/",
+        data={"username": "office2s", "password": PASSWORD, "csrfmiddlewaretoken": csrf(form.text)},
+        headers={"Referer": f"{url}/accounts/login/"},
+    )
+    assert response.status_code == 200 and "退出" in response.text, response.text[:500]
+
+
+def test_a_user_works_across_two_servers(servers):
+    a, b, env = servers
+    browser = requests.Session()
+    log_in(browser, a)
+    # The session lives in the database: server B knows the user.
+    assert "退出" in browser.get(f"{b}/suggestions/").text
+
+    # An import previewed on A is confirmed on B.
+    form = browser.get(f"{a}/suggestions/import/")
+    preview = browser.post(
+        f"{a}/suggestions/import/",
+        data={"csrfmiddlewaretoken": csrf(form.text)},
+        files={"file": ("建议.xlsx", xlsx([good_row(1), good_row(2)]))},
+        headers={"Referer": f"{a}/suggestions/import/"},
+    )
+    assert "检查通过：将新增<strong>2</strong>件" in preview.text, preview.text[:1000]
+    token = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    done = browser.post(
+        f"{b}/suggestions/import/confirm/",
+        data={"token": token, "csrfmiddlewaretoken": csrf(preview.text)},
+        headers={"Referer": f"{b}/suggestions/import/"},
+    )
+    assert "已导入“建议.xlsx”：新增2件。" in done.text, done.text[:1000]
+
+    # An export too long for a request, asked on A, built by the worker, fetched from B.
+    asked = browser.get(f"{a}/suggestions/export.xlsx", allow_redirects=False)
+    assert asked.status_code == 302 and "/downloads/" in asked.headers["Location"]
+    progress = asked.headers["Location"]
+    manage(env, "db_worker", "--batch", "--no-startup-delay")
+    assert "已完成 2 / 2 行" in browser.get(f"{b}{progress}").text
+    file = browser.get(f"{b}{progress}file/")
+    rows = list(openpyxl.load_workbook(io.BytesIO(file.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 3  # the header and the two imported items
+
+
+def test_the_token_throttle_counts_both_servers(servers):
+    a, b, _env = servers
+    wrong = {"username": "office2s", "password": "wrong"}
+    answers = [requests.post(f"{url}/api/v1/auth/token/", json=wrong) for url in (a, b, a)]
+    assert [r.status_code for r in answers] == [400, 400, 400]
+    # Three a minute per address, counted in the database: B refuses the fourth.
+    assert requests.post(f"{b}/api/v1/auth/token/", json=wrong).status_code == 429
