@@ -1,4 +1,5 @@
-"""A file made in the queue for one user (issue 17): an export too long for a request.
+"""A file made in the queue for one user (issue 17): an export or a report too long for
+a request.
 The page shows its progress (rows done of total); a notice links to it when it is ready."""
 
 from __future__ import annotations
@@ -7,10 +8,17 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "json": "application/json; charset=utf-8",
+}
+
 
 class Download(models.Model):
     class Kind(models.TextChoices):
         SUGGESTIONS = "suggestions", "建议列表导出（Excel）"
+        REPORT = "report", "统计报告"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -25,7 +33,8 @@ class Download(models.Model):
         related_name="downloads",
     )
     kind = models.CharField("内容", max_length=20, choices=Kind.choices)
-    query = models.TextField("筛选条件", blank=True, help_text="与列表网址中的查询参数相同")
+    query = models.TextField("条件", blank=True, help_text="与列表或统计报告网址中的查询参数相同")
+    fmt = models.CharField("格式", max_length=10, default="xlsx")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField("总行数", null=True, blank=True)
     rows_done = models.PositiveIntegerField("已完成行数", default=0)
@@ -45,6 +54,10 @@ class Download(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("downloads:detail", args=[self.pk])
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.fmt]
 
     @property
     def finished(self) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -23,8 +24,13 @@ from django.utils import timezone
 from departments import roles
 from downloads.models import Download
 from notices import services as notices
+from reports.figures import in_scope
+from reports.forms import ReportScopeForm
+from reports.renderers import RENDERERS
+from reports.selectors import report_get
 from suggestions import exports
 from suggestions.models import ExportLog
+from suggestions.models import Suggestion
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +46,29 @@ def export_is_long(qs) -> bool:
     return qs.order_by()[: INLINE_MAX + 1].count() > INLINE_MAX
 
 
-def download_request(*, user, query: str) -> Download:
-    """Queue the export of the list filtered by `query` for `user`."""
-    if not roles.may_export(user):
+def report_is_long(scope, as_of) -> bool:
+    """Whether the report of `scope` counts too many items to be made in a request (its
+    workbook lists every overdue and 不满意 item)."""
+    return Suggestion.objects.filter(in_scope(scope, as_of))[: INLINE_MAX + 1].count() > INLINE_MAX
+
+
+def download_request(
+    *, user, query: str, kind: str = Download.Kind.SUGGESTIONS, fmt: str = "xlsx", filename=""
+) -> Download:
+    """Queue the export of the list filtered by `query`, or the report `query` names in
+    format `fmt`, for `user`."""
+    if kind == Download.Kind.SUGGESTIONS and not roles.may_export(user):
         raise PermissionDenied(roles.EXPORT_REFUSED)
+    if kind == Download.Kind.REPORT and not roles.may_read_reports(user):
+        raise PermissionDenied(roles.REPORTS_REFUSED)
     from downloads.tasks import build_download
 
     download = Download.objects.create(
         user=user,
-        kind=Download.Kind.SUGGESTIONS,
+        kind=kind,
+        fmt=fmt,
         query=query,
-        filename=exports.export_filename(),
+        filename=filename or exports.export_filename(),
     )
     transaction.on_commit(lambda: build_download.enqueue(download_id=download.pk))
     return download
@@ -65,7 +83,7 @@ def download_build(*, download_id: int) -> Download:
     if not claimed:
         return download
     try:
-        _build_suggestions(download)
+        BUILDERS[download.kind](download)
     except Exception:
         logger.exception("Download %s failed", download_id)
         Download.objects.filter(pk=download_id).update(
@@ -93,6 +111,20 @@ def _build_suggestions(download: Download) -> None:
         rows_total=count,
         finished_at=timezone.now(),
     )
+
+
+def _build_report(download: Download) -> None:
+    form = ReportScopeForm(QueryDict(download.query))
+    if not form.is_valid():
+        raise ValueError(form.errors.as_text())
+    content = RENDERERS[download.fmt].render(report_get(**form.report_args()))
+    download.file.save(download.filename, ContentFile(content), save=False)
+    Download.objects.filter(pk=download.pk).update(
+        status=Download.Status.DONE, file=download.file.name, finished_at=timezone.now()
+    )
+
+
+BUILDERS = {Download.Kind.SUGGESTIONS: _build_suggestions, Download.Kind.REPORT: _build_report}
 
 
 def _reporting(rows: Iterator[list], download_id: int) -> Iterator[list]:

@@ -11,7 +11,6 @@ from django.shortcuts import render
 from downloads.models import Download
 from downloads.services import INLINE_MAX
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT = 50
 
 
@@ -33,5 +32,8 @@ def download_file(request, pk: int):
     if download.status != Download.Status.DONE or not download.file:
         raise Http404("文件尚未生成。")
     return FileResponse(
-        download.file.open("rb"), as_attachment=True, filename=download.filename, content_type=XLSX
+        download.file.open("rb"),
+        as_attachment=True,
+        filename=download.filename,
+        content_type=download.content_type,
     )

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from departments import roles
+from downloads import services as downloads
+from downloads.models import Download
 from reports import charts
 from reports.forms import ReportScopeForm
 from reports.models import IssuedReport
@@ -105,7 +107,25 @@ def report_download(request, fmt: str):
     if not form.is_valid():
         messages.error(request, "报告条件有误，请检查后重新下载。")
         return redirect("reports:report")
-    report = report_get(**form.report_args())
+    args = form.report_args()
+    if downloads.report_is_long(args["scope"], args["as_of"]):
+        # Too long for a request (issue 17): the worker makes the file; its page shows it.
+        download = downloads.download_request(
+            user=request.user,
+            kind=Download.Kind.REPORT,
+            fmt=fmt,
+            query=request.GET.urlencode(),
+            filename=f"代表建议办理情况-截至{args['as_of']:%Y%m%d}.{renderer.extension}",
+        )
+        audit.record(
+            audit.Kind.EXPORT,
+            request=request,
+            obj=f"统计报告（截至{args['as_of']:%Y-%m-%d}，{fmt}，后台生成）",
+            detail=request.GET.urlencode()[:900],
+        )
+        messages.info(request, "报告涉及的建议较多，已转入后台生成；完成后会在站内提醒中通知您。")
+        return redirect(download)
+    report = report_get(**args)
     response = HttpResponse(renderer.render(report), content_type=renderer.content_type)
     audit.record(
         audit.Kind.EXPORT,

@@ -5,9 +5,11 @@ the user told by a notice; each user reaches only its own."""
 from __future__ import annotations
 
 import io
+import json
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +24,7 @@ from suggestions import exports
 from suggestions.models import ExportLog
 from tests.conftest import office_user
 from tests.factories import SuggestionFactory
+from tests.reports.conftest import demo  # noqa: F401  (the reference scenario)
 
 EXPORT = reverse("excel:export")
 
@@ -165,3 +168,32 @@ def test_the_list_costs_the_same_for_1_and_50_downloads(client, office, n):
 
 
 counts: dict[int, int] = {}
+
+
+def test_a_report_of_many_items_is_made_in_the_queue_with_the_same_figures(
+    client,
+    demo,  # noqa: F811  (the reference scenario, tests/reports/conftest.py)
+    office,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    q3 = {"quarter": "2023Q3", "kind": "suggestion"}
+    client.force_login(office)
+    inline = client.get(reverse("reports:download", args=["json"]), q3)
+    assert inline.status_code == 200
+    monkeypatch.setattr(services, "INLINE_MAX", 3)
+    with django_capture_on_commit_callbacks(execute=False):
+        asked = client.get(reverse("reports:download", args=["json"]), q3)
+    download = Download.objects.get()
+    assert asked["Location"] == reverse("downloads:detail", args=[download.pk])
+    assert (download.kind, download.fmt) == ("report", "json")
+    services.download_build(download_id=download.pk)
+    response = client.get(reverse("downloads:file", args=[download.pk]))
+    assert response["Content-Type"].startswith("application/json")
+    assert json.loads(b"".join(response.streaming_content)) == json.loads(inline.content)
+    assert download.filename == "代表建议办理情况-截至20230930.json"
+
+
+def test_a_handler_cannot_queue_a_report(db, lead_handler):
+    with pytest.raises(PermissionDenied):
+        services.download_request(user=lead_handler, query="", kind="report", fmt="xlsx")
