@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgresql://… SECRET_KEY=bench .venv/bin/python bench/todo_and_list.py
     … bench/todo_and_list.py --plans      (also print each plan's key lines)
+    … bench/todo_and_list.py --todo       (part A only)
 
 Part A runs `todo_count` (the navigation's badge, on every page) for each role and part B
 the list page's queryset (`suggestion_list` + `SuggestionFilter`, first page of 50, ending
@@ -147,6 +148,8 @@ def main() -> None:
     ]
     for label, account in roles:
         report(label, captured(lambda a=account: todo_count(a), "COUNT("), plans)
+    if "--todo" in sys.argv:
+        return
     print(f"{'B. list, first 50':48} {'ms':>10}  indexes")
     cases = [("office", office, ""), ("handler", handler, ""), ("small", small, "")]
     for field in ("due_on", "-due_on", "assigned_on", "-assigned_on"):
