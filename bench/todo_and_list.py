@@ -5,8 +5,9 @@
     … bench/todo_and_list.py --todo       (part A only)
 
 Part A runs `todo_count` (the navigation's badge, on every page) for each role and part B
-the list page's queryset (`suggestion_list` + `SuggestionFilter`, first page of 50, ending
-on pk) for each sortable order, both directions, and the common filters. Each SQL statement
+the list page's rows as the view reads them (`suggestion_list` + `SuggestionFilter` +
+`suggestions.paging`: the first page of 50 and the next one, sought from its last row) for
+each sortable order, both directions, and the common filters. Each SQL statement
 is captured from the real call and run under EXPLAIN (ANALYZE, BUFFERS); the table shows the
 median execution time of RUNS runs (default 3) and the indexes the plan reads. Nothing here
 is a test: results go to bench/README.md by hand.
@@ -38,13 +39,17 @@ from departments.models import Department  # noqa: E402
 from departments.models import Deputy  # noqa: E402
 from departments.models import Role  # noqa: E402
 from departments.models import User  # noqa: E402
+from suggestions import paging  # noqa: E402
 from suggestions.filters import SuggestionFilter  # noqa: E402
-from suggestions.filters import list_order  # noqa: E402
+from suggestions.filters import list_keys  # noqa: E402
 from suggestions.models import Suggestion  # noqa: E402
 from suggestions.selectors import suggestion_list  # noqa: E402
 from suggestions.selectors import todo_count  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+PAGE_SIZE = 50
+# The statement that reads a page's rows (one more than a page, to know if one follows).
+ROWS = f"LIMIT {PAGE_SIZE + 1}"
 PLAN_NODE = re.compile(r"(Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)")
 # What a scan reads: the index, or "seq <table>" for a whole table.
 SCANNED = re.compile(r"(?:using|Bitmap Index Scan on) (\w+)|(Seq Scan on \w+)")
@@ -89,13 +94,16 @@ def captured(call, marker: str) -> str:
     return statements[0] if statements else ""
 
 
-def first_page(account: User, params: str):
-    data = QueryDict(params)
-    qs = suggestion_list(account)
-    filtered = SuggestionFilter(data, queryset=qs).qs
-    if not data.get("o"):
-        filtered = filtered.order_by(*list_order(data), "pk")
-    return lambda: list(filtered[:50])
+def list_page(account: User, params: str, *, next_page: bool = False):
+    """The list page's rows as the view reads them (suggestions.paging): the first page,
+    or the next one, sought from the first page's last row."""
+    data = QueryDict(params, mutable=True)
+    filterset = SuggestionFilter(data, queryset=suggestion_list(account))
+    qs = filterset.qs
+    keys = list_keys(data, filterset.form.cleaned_data.get("o"))
+    if next_page:
+        data["cursor"] = paging.list_page(data, qs, keys, per_page=PAGE_SIZE).next_cursor()
+    return lambda: paging.list_page(data, qs, keys, per_page=PAGE_SIZE)
 
 
 def report(label: str, sql: str, plans: bool) -> None:
@@ -150,7 +158,7 @@ def main() -> None:
         report(label, captured(lambda a=account: todo_count(a), "COUNT("), plans)
     if "--todo" in sys.argv:
         return
-    print(f"{'B. list, first 50':48} {'ms':>10}  indexes")
+    print(f"{'B. list, a page of 50':48} {'ms':>10}  indexes")
     cases = [("office", office, ""), ("handler", handler, ""), ("small", small, "")]
     for field in ("due_on", "-due_on", "assigned_on", "-assigned_on"):
         cases += [("office", office, f"o={field}"), ("handler", handler, f"o={field}")]
@@ -163,14 +171,16 @@ def main() -> None:
         ("office", office, f"year={year}&status=in_progress&o=due_on"),
         ("office", office, f"year={year}&status=replied&o=-due_on"),
         ("office", office, f"year={year}&outcome=resolved"),
+        ("office", office, f"year={year}&outcome=planned"),
         ("office", office, f"year={year}&outcome=planned&o=due_on"),
         ("office", office, f"department={busiest.pk}&department_role=lead&o=-due_on"),
         ("office", office, f"department={smallest.pk}&o=due_on"),
         ("handler", handler, f"year={year}&status=in_progress&o=due_on"),
     ]
     for who, account, params in cases:
-        rows = captured(first_page(account, params), 'FROM "suggestions_suggestion"')
-        report(f"{who} ?{params}", rows, plans)
+        report(f"{who} ?{params}", captured(list_page(account, params), ROWS), plans)
+        following = captured(list_page(account, params, next_page=True), ROWS)
+        report(f"{who} ?{params} next page", following, plans)
 
 
 if __name__ == "__main__":

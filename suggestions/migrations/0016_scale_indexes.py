@@ -104,7 +104,12 @@ class Migration(migrations.Migration):
         *sort_indexes("due_on", "due"),
         *sort_indexes("assigned_on", "assigned"),
         *sort_indexes("first_replied_on", "replied"),
-        *sort_indexes("received_on", "received"),
-        *sort_indexes("number", "number"),
+        *(
+            migrations.AddIndex(
+                model_name="suggestion",
+                index=models.Index(fields=[field, "id"], name=f"sugg_{name}_asc"),
+            )
+            for field, name in (("received_on", "received"), ("number", "number"))
+        ),
         *(migrations.AddIndex(model_name="suggestion", index=index) for index in TODO_INDEXES),
     ]

@@ -222,14 +222,16 @@ class Suggestion(models.Model):
             ),
             # The daily job's promised-completion reminders (a day's few items).
             models.Index(fields=["promised_on"], name="sugg_promised_on"),
-            # The list's sortable columns (suggestions.filters.ORDERING_FIELDS: nulls last,
-            # ending on pk), both directions; not 状态 nor 标题 (bench/README.md). SQLite
-            # cannot index NULLS LAST: migration 0016 gives it the plain descending order.
+            # The list's sortable columns (suggestions.filters.ORDERING_FIELDS, ending on
+            # pk), both directions; not 状态 nor 标题 (bench/README.md). A nullable date
+            # sorts nulls last both ways, which takes a descending index of its own (SQLite
+            # cannot index NULLS LAST: migration 0016 gives it the plain descending order);
+            # a column without NULLs is read backwards for the descending order.
             *sort_indexes("due_on", "due"),
             *sort_indexes("assigned_on", "assigned"),
             *sort_indexes("first_replied_on", "replied"),
-            *sort_indexes("received_on", "received"),
-            *sort_indexes("number", "number"),
+            models.Index(fields=["received_on", "id"], name="sugg_received_asc"),
+            models.Index(fields=["number", "id"], name="sugg_number_asc"),
             # 待办计数 (suggestions.selectors.todo_count), each a few index-only reads:
             # the overdue items, the handlers' open items, the office's waiting ones.
             models.Index(fields=["due_on"], condition=OPEN, name="sugg_open_due"),
