@@ -27,6 +27,9 @@ from suggestions.deadlines import add_working_days
 from suggestions.models import ENDED_STATUSES
 from suggestions.models import FOLLOW_UP_OUTCOMES
 from suggestions.models import OPEN_STATUSES
+from suggestions.models import TO_ASSIGN
+from suggestions.models import TO_RATE
+from suggestions.models import WORKED
 from suggestions.models import Assignment
 from suggestions.models import DeadlinePolicy
 from suggestions.models import Event
@@ -260,7 +263,8 @@ def _handler_owing(user: User, rows: QuerySet) -> tuple[QuerySet, Q, Q, Q]:
 
 # What a department works on: not a merged item (worked on its primary) nor a split item
 # (worked on its parts), whose assignment copies only place them in the statistics (§11).
-WORKED_HERE = Q(merged_into__isnull=True, split_on__isnull=True)
+# The same condition as the partial index todo_count reads.
+WORKED_HERE = WORKED
 
 
 def _handler_sections(user: User, rows: QuerySet, today: dt.date) -> list[tuple[str, str, Any]]:
@@ -424,8 +428,8 @@ def todo_count(user: User, *, today: dt.date | None = None) -> int:
     rows = suggestions_visible_to(user)
     overdue = Q(status__in=OPEN_STATUSES, due_on__lt=today)
     if roles.is_office(user):
-        to_assign = Q(status=Status.DRAFT, merged_into__isnull=True)
-        to_rate = Q(status=Status.REPLIED, part_of__isnull=True)
+        # The partial indexes' own conditions, so that the planner can read them.
+        to_assign, to_rate = TO_ASSIGN, TO_RATE
         # The few items with a pending request, driven from the requests' partial indexes
         # (an OR of two EXISTS would read every item).
         returns, extensions = (
