@@ -22,6 +22,9 @@ from suggestions.models.handling import ReturnRequest
 from suggestions.models.items import ENDED_STATUSES
 from suggestions.models.items import FOLLOW_UP_OUTCOMES
 from suggestions.models.items import OPEN_STATUSES
+from suggestions.models.items import TO_ASSIGN
+from suggestions.models.items import TO_RATE
+from suggestions.models.items import WORKED
 from suggestions.models.items import Kind
 from suggestions.models.items import Outcome
 from suggestions.models.items import Satisfaction
@@ -51,6 +54,9 @@ __all__ = [
     "ENDED_STATUSES",
     "FOLLOW_UP_OUTCOMES",
     "OPEN_STATUSES",
+    "TO_ASSIGN",
+    "TO_RATE",
+    "WORKED",
     "Assignment",
     "CalendarDay",
     "Countersign",

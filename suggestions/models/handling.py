@@ -68,6 +68,19 @@ class Assignment(models.Model):
             models.Index(
                 fields=["department", "is_active", "suggestion"], name="assign_dept_active"
             ),
+            # 待办计数: the items a department leads, and those where as a co department it
+            # has not acknowledged or not given its opinion (suggestions.selectors.todo_count).
+            models.Index(
+                fields=["department", "suggestion"],
+                condition=Q(is_active=True, role="lead"),
+                name="assign_dept_lead",
+            ),
+            models.Index(
+                fields=["department", "suggestion"],
+                condition=Q(is_active=True, role="co")
+                & (Q(acknowledged_at__isnull=True) | Q(opinion="")),
+                name="assign_dept_co_owing",
+            ),
         ]
 
     def __str__(self):

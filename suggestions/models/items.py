@@ -85,6 +85,23 @@ def suggestion_code(year: int, kind: str, number: int) -> str:
     return f"{year}{prefix}{number:03d}"
 
 
+# The partial indexes' conditions (Suggestion.Meta.indexes): an item a department owes a
+# reply on, one it works on (not merged nor split, DESIGN §11), one the office assigns or
+# rates.
+OPEN = models.Q(status__in=OPEN_STATUSES)
+WORKED = models.Q(merged_into__isnull=True, split_on__isnull=True)
+TO_ASSIGN = models.Q(status=Status.DRAFT, merged_into__isnull=True)
+TO_RATE = models.Q(status=Status.REPLIED, part_of__isnull=True)
+
+
+def sort_indexes(field: str, name: str) -> list[models.Index]:
+    """The two indexes of the list sorted by `field`, ascending and descending."""
+    return [
+        models.Index(fields=[field, "id"], name=f"sugg_{name}_asc"),
+        models.Index(F(field).desc(nulls_last=True), F("id"), name=f"sugg_{name}_desc"),
+    ]
+
+
 class Suggestion(models.Model):
     year = models.PositiveIntegerField("年度")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.SUGGESTION)
@@ -194,13 +211,36 @@ class Suggestion(models.Model):
             models.Index(
                 fields=["year", "kind", "status", "due_on"], name="sugg_year_kind_status_due"
             ),
-            models.Index(fields=["status", "due_on"], name="sugg_status_due"),
+            # A status (the lists' filter, the deadlines' overdue) in 期限 order, both ways.
+            models.Index(fields=["status", "due_on", "id"], name="sugg_status_due_asc"),
+            models.Index(
+                F("status"), F("due_on").desc(nulls_last=True), F("id"), name="sugg_status_due_desc"
+            ),
             models.Index(fields=["year", "kind", "assigned_on"], name="sugg_year_kind_assigned"),
             models.Index(
                 fields=["year", "kind", "first_replied_on"], name="sugg_year_kind_replied"
             ),
             # The daily job's promised-completion reminders (a day's few items).
             models.Index(fields=["promised_on"], name="sugg_promised_on"),
+            # The list's sortable columns (suggestions.filters.ORDERING_FIELDS, ending on
+            # pk), both directions; not 状态 nor 标题 (bench/README.md). A nullable date
+            # sorts nulls last both ways, which takes a descending index of its own (SQLite
+            # cannot index NULLS LAST: migration 0016 gives it the plain descending order);
+            # a column without NULLs is read backwards for the descending order.
+            *sort_indexes("due_on", "due"),
+            *sort_indexes("assigned_on", "assigned"),
+            *sort_indexes("first_replied_on", "replied"),
+            models.Index(fields=["received_on", "id"], name="sugg_received_asc"),
+            models.Index(fields=["number", "id"], name="sugg_number_asc"),
+            # 待办计数 (suggestions.selectors.todo_count), each a few index-only reads:
+            # the overdue items, the handlers' open items, the office's waiting ones.
+            models.Index(fields=["due_on"], condition=OPEN, name="sugg_open_due"),
+            models.Index(fields=["id", "status"], condition=OPEN & WORKED, name="sugg_open_worked"),
+            models.Index(fields=["id"], condition=TO_ASSIGN, name="sugg_to_assign"),
+            models.Index(fields=["id"], condition=TO_RATE, name="sugg_to_rate"),
+            models.Index(
+                fields=["status"], condition=models.Q(key_supervision=True), name="sugg_key"
+            ),
         ]
 
     def __str__(self):

@@ -144,3 +144,33 @@ def test_merged_and_split_items_wait_where_they_are_worked_on(
     )
     # The part is replied, the split item not yet: nothing for the office to rate.
     assert part.pk not in placed(workspace_sections(office))
+
+
+def test_the_count_is_every_item_listed_but_mere_reminders(
+    builder,  # noqa: F811
+    users_by_role,  # noqa: F811
+    office,
+    lead_department,
+    co_department,
+):
+    """The navigation's count (one query adding up partial-index counts) and 我的待办 (one
+    query per section) agree for each role: the items listed, each once, except those that
+    are listed only as due soon (the reminders need the deadline policy) or only for
+    follow-up (replied items whose promised work is watched for months)."""
+    from tests.factories import SuggestionFactory
+
+    builder.mixed(2 * len(Builder.KINDS))
+    primary, member, whole = (SuggestionFactory() for _ in range(3))
+    services.suggestions_merge(suggestion=primary, members=[member], actor=office)
+    parts = {"绿化补种": lead_department, "道路修缮": co_department}
+    split = [services.SplitPart(matter=matter, lead=lead) for matter, lead in parts.items()]
+    services.suggestion_split(suggestion=whole, parts=split, actor=office)
+    for role, user in users_by_role.items():
+        listed = {
+            item.pk
+            for key, _, items in workspace_sections(user)
+            for item in items
+            if key not in ("due_soon", "follow_up") or item.also
+        }
+        assert listed, role
+        assert todo_count(user) == len(listed), role
