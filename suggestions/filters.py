@@ -151,7 +151,15 @@ def search_text(queryset, value: str):
 
 # The list's order: a split item's parts (same number) by their part number, which makes
 # the order unique, so seek pages (suggestions/paging.py) need no tie-breaker.
-LIST_KEYS = (Key("year", descending=True), Key("kind"), Key("number"), Key("part_no"))
+# The year runs backwards as `-year` ascending, so the whole order runs one way: a page
+# seeks with one row comparison on the index `sugg_list_seek` (-year, kind, number,
+# part_no), a single range scan however deep the page.
+LIST_KEYS = (
+    Key("year", compare=F("year") * -1, negated=True),
+    Key("kind"),
+    Key("number"),
+    Key("part_no"),
+)
 # The same order for a 关键词 search, written so that the database sorts the matching items
 # (found through the search indexes) instead of reading the whole list in its index's
 # order and testing every item against the words: at a million items that took seconds

@@ -28,8 +28,11 @@ from dataclasses import replace
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import F
+from django.db.models import Field
+from django.db.models import Func
 from django.db.models import Q
 from django.db.models import QuerySet
+from django.db.models import Value
 from django.db.models.expressions import Combinable
 from django.db.models.lookups import Exact
 from django.db.models.lookups import GreaterThan
@@ -47,6 +50,9 @@ EXACT_UP_TO = 10_000
 class Total:
     value: int
     exact: bool
+    # More than `value`, by the bounded count, where the planner guessed no more than it:
+    # "超过 N 件", and the pages have no numbers past the first.
+    at_least: bool = False
 
 
 def list_total(qs: QuerySet, *, exact: bool = False) -> Total:
@@ -61,8 +67,10 @@ def list_total(qs: QuerySet, *, exact: bool = False) -> Total:
     estimate = planner_rows(rows)
     if estimate is None:
         return Total(rows.count(), True)
-    # The planner may guess low; the bounded count has already seen more than this.
-    return Total(max(estimate, EXACT_UP_TO + 1), False)
+    if estimate <= EXACT_UP_TO:
+        # The planner guessed low; the bounded count has already seen more than this.
+        return Total(EXACT_UP_TO, False, at_least=True)
+    return Total(estimate, False)
 
 
 def planner_rows(qs: QuerySet) -> int | None:
@@ -86,14 +94,18 @@ def planner_rows(qs: QuerySet) -> int | None:
 @dataclass(frozen=True)
 class Key:
     """One column of a list's order. `compare` is what both the order and the seek
-    conditions read: the field, or an expression of it that keeps the planner off the
-    field's own index (the searched order's `year + 0`). NULLs sort last both ways."""
+    conditions read: the field, or an expression of it (the searched order's `year + 0`,
+    which keeps the planner off the field's own index; the list's `-year`). NULLs sort
+    last both ways."""
 
     name: str
     descending: bool = False
     nullable: bool = False
     compare: Combinable | None = None
     backwards: bool = False  # read from the end of the list: NULLs first
+    # `compare` is the field negated (a number read descending as `-year` ascending, so
+    # that the whole order runs one way and seeks by one row comparison).
+    negated: bool = False
 
     @property
     def expression(self) -> Combinable:
@@ -105,6 +117,13 @@ class Key:
             return expression.desc() if self.descending else expression.asc()
         nulls = {"nulls_first": True} if self.backwards else {"nulls_last": True}
         return expression.desc(**nulls) if self.descending else expression.asc(**nulls)
+
+
+class _Row(Func):
+    """A row value, `(a, b, c)`: compared as a whole by PostgreSQL and SQLite alike."""
+
+    template = "(%(expressions)s)"
+    output_field = Field()
 
 
 def order_keys(model, names: Sequence[str | Key]) -> tuple[Key, ...]:
@@ -166,7 +185,7 @@ def cursor_read(token: str | None, model, keys: Sequence[Key]) -> Cursor | None:
         values, backwards, page = raw["v"], raw["b"], raw["p"]
     except (binascii.Error, ValueError, TypeError, KeyError):
         return None
-    if not isinstance(values, list) or not isinstance(page, int) or not 1 <= page < 10**9:
+    if not isinstance(values, list) or not isinstance(page, int) or not 0 <= page < 10**9:
         return None
     if values and len(values) != len(keys) or not values and not backwards:
         return None
@@ -193,8 +212,18 @@ def _typed(model, key: Key, value):
 
 def _seek(keys: Sequence[Key], values: tuple, *, backwards: bool) -> Q:
     """The rows strictly after (or before) the row with these sort values, in the order
-    the keys give. A lexicographic comparison, one OR branch per key, led by a bound on
+    the keys give. Where every key runs one way and has no NULLs, one row comparison
+    `(a, b, c) > (x, y, z)`, which a B-tree index on (a, b, c) answers by a single range
+    scan; otherwise a lexicographic comparison, one OR branch per key, led by a bound on
     the first key that an index can start from."""
+    values = tuple(
+        -v if key.negated and v is not None else v for key, v in zip(keys, values, strict=True)
+    )
+    if not any(key.nullable for key in keys) and len({key.descending for key in keys}) == 1:
+        later = keys[0].descending == backwards
+        mine = _Row(*[key.expression for key in keys])
+        theirs = _Row(*[Value(v) for v in values])
+        return Q(GreaterThan(mine, theirs) if later else LessThan(mine, theirs))
     branches = []
     equal: list = []
     for key, value in zip(keys, values, strict=True):
@@ -266,20 +295,25 @@ class SeekPage:
     def _values(self, row) -> tuple:
         return tuple(_value(row, key) for key in self.keys)
 
+    # A page's number is 0 where it is not known (seeking back from the end of a list
+    # whose total is only a lower bound).
+
     def next_cursor(self) -> str | None:
         if not self.has_next:
             return None
-        return Cursor(self._values(self.object_list[-1]), False, self.number + 1).encode()
+        number = self.number + 1 if self.number else 0
+        return Cursor(self._values(self.object_list[-1]), False, number).encode()
 
     def previous_cursor(self) -> str | None:
-        if not self.has_previous or self.number <= 2:
+        if not self.has_previous or self.number == 2:
             return None  # page 1 is the list without a cursor
-        return Cursor(self._values(self.object_list[0]), True, self.number - 1).encode()
+        number = self.number - 1 if self.number else 0
+        return Cursor(self._values(self.object_list[0]), True, number).encode()
 
     def last_cursor(self) -> str | None:
         if not self.has_next:
             return None
-        return Cursor((), True, self.num_pages).encode()
+        return Cursor((), True, 0 if self.total.at_least else self.num_pages).encode()
 
 
 def _value(row, key: Key):
@@ -323,6 +357,10 @@ def seek_page(
     scoped = qs.filter(_seek(keys, cursor.values, backwards=True)) if cursor.values else qs
     rows = list(scoped.order_by(*backward)[: size + 1])
     rows_here = rows[:size][::-1]
+    if len(rows) <= size and len(rows_here) < per_page:
+        # Read back to the start with a short page left over (the pages from an estimated
+        # end are not those from the start): the start is the first page, full.
+        return seek_page(qs, keys, cursor=None, page=1, per_page=per_page, total=total)
     return SeekPage(
         rows_here, cursor.page, total, per_page, bool(cursor.values), len(rows) > size, keys
     )

@@ -207,7 +207,11 @@ class Suggestion(models.Model):
         ]
         indexes = [
             # The list's default order (newest year first, then kind and number).
-            models.Index(F("year").desc(), "kind", "number", name="sugg_list_order"),
+            # The list's default order as the seek pages read it (suggestions/filters.py,
+            # LIST_KEYS): -year, so that one row comparison starts a page.
+            models.Index(
+                F("year") * -1, F("kind"), F("number"), F("part_no"), name="sugg_list_seek"
+            ),
             models.Index(
                 fields=["year", "kind", "status", "due_on"], name="sugg_year_kind_status_due"
             ),

@@ -187,3 +187,29 @@ def test_the_api_pages_seek_and_say_whether_the_count_is_exact(office, items, mo
         4:8
     ]
     assert office_client.get(API, {"o": "nonsense"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("estimate", "shown"),
+    [(40, "约 40 件，第 1 / 约 10 页"), (5, "超过 10 件，第 1 页")],
+)
+def test_a_total_past_the_bound_shows_the_estimate_or_a_lower_bound(
+    client, office, items, monkeypatch, estimate, shown
+):
+    """The planner's guess (PostgreSQL's, stood in for here so that both databases run
+    this) above the bound is shown as 约; at or under it, the bounded count knows better."""
+    monkeypatch.setattr(paging, "EXACT_UP_TO", 10)
+    monkeypatch.setattr(paging, "planner_rows", lambda qs: estimate)
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    client.force_login(office)
+    first = client.get(LIST).content.decode()
+    assert shown in first
+    # 末页 reads backwards from the end, and 上一页 from there walks back to the start,
+    # which is the first page, full (pages counted from an estimated end are not those
+    # counted from the start).
+    last = re.search(r'<a href="([^"]*)"[^>]*>末页</a>', first)
+    backwards, start = walk(client, None, "prev", start=html.unescape(last.group(1)))
+    assert backwards[0] == expected("")[-4:]
+    assert {pk for page in backwards for pk in page} == set(expected(""))
+    assert rows(start) == expected("")[:4]
+    assert link(start.content.decode(), "prev") is None
