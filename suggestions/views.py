@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.db.models import Max
+from django.db.models import Min
 from django.http import FileResponse
 from django.http import Http404
 from django.http import HttpResponse
@@ -59,16 +62,23 @@ def home(request):
         return redirect(area)
     year = request.GET.get("year", "")
     today = timezone.localdate()
-    visible = suggestions_visible_to(request.user)
-    years = sorted(set(visible.values_list("year", flat=True).distinct()), reverse=True)
+    visible = suggestions_visible_to(request.user).order_by()
+    # The first and last year read from the year's index (a DISTINCT over every item took
+    # seconds at a million); a year between them without items shows zeros.
+    span = visible.aggregate(first=Min("year"), last=Max("year"))
+    years = list(range(span["last"], span["first"] - 1, -1)) if span["last"] else []
     year = int(year) if year.isascii() and year.isdigit() else (years[0] if years else today.year)
     scope = visible.filter(year=year)
-    # One grouped query per breakdown, whatever the number of items.
-    by_status = dict(scope.values_list("status").annotate(n=Count("id")).order_by())
-    by_outcome = dict(
-        scope.exclude(outcome="").values_list("outcome").annotate(n=Count("id")).order_by()
-    )
-    by_kind = dict(scope.values_list("kind").annotate(n=Count("id")).order_by())
+    # One grouped query for the three breakdowns (a few dozen groups), whatever the number
+    # of items: one pass over the year's items instead of three.
+    by_status, by_outcome, by_kind = Counter(), Counter(), Counter()
+    for status, outcome, kind, n in scope.values_list("status", "outcome", "kind").annotate(
+        n=Count("id")
+    ):
+        by_status[status] += n
+        by_kind[kind] += n
+        if outcome:
+            by_outcome[outcome] += n
     context = {
         "year": year,
         "years": years,

@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from suggestions.models import Kind
 from suggestions.models import Status
 from tests.factories import SuggestionFactory
 from tests.factories import UserFactory
@@ -58,8 +59,20 @@ def test_home_query_count_does_not_grow(client, office, items):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(HOME)
     assert response.status_code == 200
-    # 1 session, 2 user, 3 user's groups (role), 4 years, 5 by status, 6 by outcome,
-    # 7 by kind, 8 overdue count, 9 deadline policy, 10 calendar slice, 11 due-soon count,
-    # 12 the bell's unread count (notices.context_processors), 13 我的待办's count in the
-    # navigation (suggestions.context_processors).
-    assert len(ctx.captured_queries) == 13, [q["sql"] for q in ctx.captured_queries]
+    # 1 session, 2 user, 3 user's groups (role), 4 first and last year, 5 by status,
+    # outcome and kind in one grouped query, 6 overdue count, 7 deadline policy, 8 calendar
+    # slice, 9 due-soon count, 10 the bell's unread count (notices.context_processors),
+    # 11 我的待办's count in the navigation (suggestions.context_processors).
+    assert len(ctx.captured_queries) == 11, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_the_years_run_from_the_last_to_the_first_and_the_breakdowns_add_up(client, office):
+    SuggestionFactory(year=2022)
+    SuggestionFactory.create_batch(2, year=2024, kind=Kind.COMMUNITY_OPINION)
+    SuggestionFactory(year=2024)
+    client.force_login(office)
+    context = client.get(HOME).context
+    assert (context["years"], context["year"], context["total"]) == ([2024, 2023, 2022], 2024, 3)
+    assert dict(context["kinds"]) == {Kind.SUGGESTION.label: 1, Kind.COMMUNITY_OPINION.label: 2}
+    assert {label: n for label, n, _ in context["statuses"]}["待交办"] == 3
+    assert client.get(HOME, {"year": "2023"}).context["total"] == 0
