@@ -40,6 +40,7 @@ from suggestions.asof import in_force_on
 from suggestions.models import ENDED_STATUSES
 from suggestions.models import Outcome
 from suggestions.selectors import suggestions_visible_to
+from suggestions.selectors import years_of
 
 SORTABLE = {
     "name": "name",
@@ -208,10 +209,10 @@ def dashboard(request):
     """督查看板: the year's totals, outcomes, departments and the items that need attention."""
     _require_reader(request.user)
     today = timezone.localdate()
-    visible_years = suggestions_visible_to(request.user).values_list("year", flat=True)
-    years = sorted(set(visible_years.distinct()), reverse=True) or [today.year]
+    years = years_of(suggestions_visible_to(request.user)) or [today.year]
     year_param = request.GET.get("year", "")
-    # Only the years that have items: any other value (99999, "abc") shows the latest.
+    # Only the years from the first to the last with items: any other value (99999, "abc")
+    # shows the latest.
     digits = year_param.isascii() and year_param.isdigit()  # "²" is a digit int() refuses
     year = int(year_param) if digits and int(year_param) in years else years[0]
     as_of = min(today, dt.date(year, 12, 31))
