@@ -1,4 +1,4 @@
-"""Files in an S3-compatible store (django-storages), as a second application server needs
+"""Deployment settings. Files in an S3-compatible store (django-storages), as a second server needs
 them: the import file between preview and confirmation and the export made in the queue
 go to the bucket of a real local S3 server (moto's, on 127.0.0.1) and come back."""
 
@@ -130,3 +130,23 @@ def test_a_bad_storage_setting_fails_at_start_up(tmp_path, env, message):
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_postgresql_connections_run_without_jit(tmp_path):
+    """The settings ask PostgreSQL for jit=off, keeping options the URL already gives."""
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "true",
+            "DATABASE_URL": "postgresql://u:p@127.0.0.1:5999/db?options=-c%20statement_timeout%3D5000",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'options': '-c statement_timeout=5000 -c jit=off'" in result.stdout
