@@ -3,8 +3,9 @@
     .venv/bin/python bench/import_export.py [--import-rows 10000] [--export-rows 100000]
 
 - Import: `imports.import_file` (read, check every row, bulk-register with history and
-  events) vs. plain openpyxl reading the same file (read-only) + one `bulk_create`.
-  Target: at most 2x.
+  events) vs. two floors: plain openpyxl reading the same file (read-only) + one
+  `bulk_create`, and python-calamine reading it + the same `bulk_create` (issue 17's
+  floor). Target: at most 2x.
 - Export: `exports.export_suggestions` (filter, query in chunks, write-only workbook) vs.
   plain openpyxl write-only writing the same cells (read beforehand, not timed).
   Target: at most 1.3x, at most 300 MB peak memory.
@@ -279,21 +280,18 @@ def import_mine(office, path: Path, _):
     return report.to_create
 
 
-def import_plain(office, path: Path, _):
-    import openpyxl
-
+def _floor_insert(office, rows) -> int:
+    """The floors' write: name → id lookups and one `bulk_create` of the file's rows."""
     from departments.models import CongressSession
     from departments.models import Deputy
     from suggestions.models import Suggestion
 
     deputies = dict(Deputy.objects.values_list("name", "pk"))
     sessions = dict(CongressSession.objects.values_list("name", "pk"))
-    wb = openpyxl.load_workbook(path, read_only=True)
-    rows = wb.worksheets[0].iter_rows(min_row=2, values_only=True)
     objs = [
         Suggestion(
-            number=r[0],
-            year=r[1],
+            number=int(r[0]),
+            year=int(r[1]),
             kind="suggestion",
             source="session",
             session_id=sessions[r[4]],
@@ -301,14 +299,31 @@ def import_plain(office, path: Path, _):
             content=r[6],
             topic="other",
             lead_deputy_id=deputies[r[8]],
-            received_on=r[10].date(),
+            received_on=r[10] if type(r[10]) is dt.date else r[10].date(),
             created_by=office,
         )
         for r in rows
     ]
-    wb.close()
     Suggestion.objects.bulk_create(objs, batch_size=500)
     return len(objs)
+
+
+def import_plain(office, path: Path, _):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return _floor_insert(office, wb.worksheets[0].iter_rows(min_row=2, values_only=True))
+    finally:
+        wb.close()
+
+
+def import_calamine(office, path: Path, _):
+    from python_calamine import CalamineWorkbook
+
+    with CalamineWorkbook.from_path(str(path)) as wb:
+        rows = wb.get_sheet_by_name(wb.sheet_names[0]).to_python()[1:]
+    return _floor_insert(office, rows)
 
 
 def export_mine(office, path: Path, _):
@@ -371,6 +386,7 @@ export_xlsxwriter.prepare = _same_cells
 TASKS = {
     "import-mine": import_mine,
     "import-plain": import_plain,
+    "import-calamine": import_calamine,
     "export-mine": export_mine,
     "export-plain": export_plain,
     "export-xlsxwriter": export_xlsxwriter,
@@ -404,6 +420,7 @@ def main() -> None:
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc runs")
+    parser.add_argument("--import-only", action="store_true", help="skip the export runs")
     parser.add_argument("--child", choices=TASKS)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--path", type=Path)
@@ -427,6 +444,8 @@ def main() -> None:
         )
         results: dict[str, dict] = {}
         kinds = [k for k in TASKS if k != "export-xlsxwriter" or has_xlsxwriter()]
+        if args.import_only:
+            kinds = [k for k in kinds if k.startswith("import")]
         # Interleaved, best of --repeat: the ratios compare runs made side by side.
         for _ in range(args.repeat):
             for kind in kinds:
@@ -455,9 +474,14 @@ def main() -> None:
                 )
                 + (f"  file {r['file_mb']:.1f} MB" if "file_mb" in r else "")
             )
-        ratio_import = results["import-mine"]["seconds"] / results["import-plain"]["seconds"]
+        mine = results["import-mine"]["seconds"]
+        print(
+            f"import ratio {mine / results['import-plain']['seconds']:.2f}x openpyxl floor, "
+            f"{mine / results['import-calamine']['seconds']:.2f}x calamine floor (target <= 2x)"
+        )
+        if args.import_only:
+            return
         ratio_export = results["export-mine"]["seconds"] / results["export-plain"]["seconds"]
-        print(f"import ratio {ratio_import:.2f}x (target <= 2x)")
         print(
             f"export ratio {ratio_export:.2f}x (target <= 1.3x), "
             f"peak RSS {results['export-mine']['peak_rss_mb']:.0f} MB (target <= 300 MB)"

@@ -1,7 +1,8 @@
 """The template's columns, each with the parser of its own cells, and the reference tables
 (deputies, sessions) the cells point at.
 
-A parser takes the cell's value as openpyxl read it, its text, and the lookups; it returns
+A parser takes the cell's value as the reader gives it (files.py: whole numbers as ints,
+dates as dates or datetimes, text as text), its text, and the lookups; it returns
 the value the registration takes, or raises CellError with every problem of the cell. A
 blank cell never reaches the parser: it is refused when the column is required and takes
 the column's `blank` value otherwise. The checks between columns are the rows' own
