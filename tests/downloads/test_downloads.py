@@ -79,7 +79,7 @@ def test_a_long_export_is_queued_built_by_the_worker_and_announced(
     download.refresh_from_db()
     assert (download.status, download.rows_done, download.rows_total) == ("done", 5, 5)
     page = client.get(reverse("downloads:detail", args=[download.pk])).content.decode()
-    assert "已完成 5 / 5 行" in page and "every 2s" not in page
+    assert "<strong>已完成</strong>（5 / 5 行）" in page and "every 2s" not in page
     response = client.get(reverse("downloads:file", args=[download.pk]))
     assert response.status_code == 200
     data = b"".join(response.streaming_content)

@@ -167,7 +167,7 @@ def test_a_user_works_across_two_servers(servers):
     assert asked.status_code == 302 and "/downloads/" in asked.headers["Location"]
     progress = asked.headers["Location"]
     manage(env, "db_worker", "--batch", "--no-startup-delay")
-    assert "已完成 2 / 2 行" in browser.get(f"{b}{progress}").text
+    assert "<strong>已完成</strong>（2 / 2 行）" in browser.get(f"{b}{progress}").text
     file = browser.get(f"{b}{progress}file/")
     rows = list(openpyxl.load_workbook(io.BytesIO(file.content)).active.iter_rows(values_only=True))
     assert len(rows) == 3  # the header and the two imported items
