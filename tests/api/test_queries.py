@@ -60,7 +60,7 @@ AUTH = 2
 SUGGESTION_LIST = AUTH + 5
 # 3. the deadline policy (for the "due soon" threshold of deadline_state)
 # 4. the working-day calendar from today to that threshold
-# 5. COUNT(*) of the visible, filtered items, for the paginator
+# 5. the bounded COUNT of the visible, filtered items (suggestions/paging.py)
 # 6. the page of items, with the lead deputy JOINed
 # 7. the active assignments of those items, with their departments (one prefetch)
 
@@ -112,7 +112,7 @@ def test_the_filtered_suggestion_list_costs_the_same_for_1_and_50_items(
 
 
 REFERENCE_LIST = AUTH + 2
-# 3. COUNT(*) for the paginator
+# 3. the bounded COUNT for the total (suggestions/paging.py)
 # 4. the page of rows (no relation is serialized)
 
 

@@ -22,6 +22,7 @@ from notices.models import Kind as NoticeKind
 from notices.models import Notification
 from suggestions import exports
 from suggestions.models import ExportLog
+from tests.browser.helpers import write_reference_data
 from tests.conftest import office_user
 from tests.factories import SuggestionFactory
 from tests.reports.conftest import demo  # noqa: F401  (the reference scenario)
@@ -47,9 +48,15 @@ def ask(client, user, query: str, capture) -> Download:
 
 
 # The worker closes the database connection after each task, as it should in production:
-# the tests that run it use real transactions (and so real commits); serialized_rollback
-# brings back the rows the migrations fill (role groups, the calendar).
-WORKER = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# the tests that run it use real transactions (and so real commits), and fill again the
+# rows the migrations fill (role groups, the calendar), which an earlier test of the kind
+# in the same worker may have emptied.
+WORKER = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    write_reference_data()
 
 
 def run_worker() -> None:
@@ -64,7 +71,7 @@ def workbook_codes(data: bytes) -> list[str]:
 
 @WORKER
 def test_a_long_export_is_queued_built_by_the_worker_and_announced(
-    client, office, items, django_capture_on_commit_callbacks
+    client, reference_data, office, items, django_capture_on_commit_callbacks
 ):
     download = ask(client, office, "year=2024", django_capture_on_commit_callbacks)
     assert download.status == Download.Status.QUEUED and download.query == "year=2024"
@@ -102,7 +109,9 @@ def test_a_short_export_is_still_written_while_the_request_waits(client, office,
 
 
 @WORKER
-def test_nobody_else_reaches_a_download(client, office, items, django_capture_on_commit_callbacks):
+def test_nobody_else_reaches_a_download(
+    client, reference_data, office, items, django_capture_on_commit_callbacks
+):
     download = ask(client, office, "", django_capture_on_commit_callbacks)
     run_worker()
     client.force_login(office_user(username="office2"))
