@@ -116,7 +116,7 @@ def report_download(request, fmt: str):
             kind=Download.Kind.REPORT,
             fmt=fmt,
             query=request.GET.urlencode(),
-            filename=f"代表建议办理情况-截至{args['as_of']:%Y%m%d}.{renderer.extension}",
+            filename=report_filename(args["as_of"], renderer.extension),
         )
         audit.record(
             audit.Kind.EXPORT,
@@ -137,8 +137,13 @@ def report_download(request, fmt: str):
     return _attachment(response, report.as_of, renderer.extension)
 
 
+def report_filename(as_of: dt.date, extension: str, prefix: str = "") -> str:
+    """The name a report's file is saved under, in a request or from the queue."""
+    return f"{prefix}代表建议办理情况-截至{as_of:%Y%m%d}.{extension}"
+
+
 def _attachment(response: HttpResponse, as_of: dt.date, extension: str, prefix: str = ""):
-    filename = f"{prefix}代表建议办理情况-截至{as_of:%Y%m%d}.{extension}"
+    filename = report_filename(as_of, extension, prefix)
     response["Content-Disposition"] = (
         f'attachment; filename="report-{as_of:%Y%m%d}.{extension}"; '
         f"filename*=UTF-8''{quote(filename)}"
