@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import caches
 from django.urls import include
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse
@@ -18,11 +17,11 @@ from rest_framework import permissions
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api_auth import ExpiringTokenAuthentication
 from config.api_auth import token_issue
+from config.api_throttles import SharedScopedRateThrottle
 from departments.models import ApiToken
 from security import audit
 from security import mfa
@@ -40,12 +39,6 @@ class TokenRequestSerializer(serializers.Serializer):
         max_length=20,
         help_text="动态口令或恢复码：启用双因素认证时必填",
     )
-
-
-class SharedScopedRateThrottle(ScopedRateThrottle):
-    """Counted in the database cache, so every server process shares the count."""
-
-    cache = caches["shared"]
 
 
 class TokenInfoSerializer(serializers.ModelSerializer):

@@ -151,6 +151,21 @@ else:
             },
         }
     }
+# A streaming replica of the primary for reports and exports (config.db): when set, their
+# reads go there; every write and every other read stay on the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must name the same kind of database as the primary "
+            "(a PostgreSQL streaming replica of DATABASE_URL)."
+        )
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Tests read the primary through the replica's name (the replica is not created).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "departments.User"
@@ -184,19 +199,13 @@ SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# "shared" is the database cache every process sees: the token endpoint's throttle counts
-# there (config.api.SharedScopedRateThrottle). `createcachetable` makes its table (make run,
-# the deployment, the test runner).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "shared_cache",
-    },
-}
+# Each process's own cache. Whatever several server processes must share (sessions, login
+# failures and locks, the API's and the public pages' rate counts, import previews) lives in
+# the database or the file storage, never here.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The public pages (/public/, DESIGN §10): requests per client address per window, counted
-# in the "shared" cache (public.throttle).
+# in the database (publication.throttle, security.ratelimit).
 PUBLIC_RATE_LIMIT = env_int("PUBLIC_RATE_LIMIT", 120)
 PUBLIC_RATE_WINDOW_SECONDS = env_int("PUBLIC_RATE_WINDOW_SECONDS", 60)
 
@@ -317,8 +326,9 @@ REST_FRAMEWORK = {
     # a forged X-Forwarded-For must not reset the login throttle.
     "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # Counted in the database (security.ratelimit): every server process shares them.
+        "config.api_throttles.SharedAnonRateThrottle",
+        "config.api_throttles.SharedUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),

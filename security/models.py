@@ -156,3 +156,19 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user_id}：{self.created_at:%Y-%m-%d}"
+
+
+class RateCount(models.Model):
+    """Requests counted for one rate limit and client (`key`) in the window that ends at
+    `window_ends` (seconds since the epoch), shared by every server process
+    (security.ratelimit)."""
+
+    key = models.CharField("计数键", max_length=200, primary_key=True)
+    hits = models.PositiveIntegerField("次数")
+    window_ends = models.FloatField("窗口结束")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "访问频率计数"
+
+    def __str__(self):
+        return f"{self.key}：{self.hits}"

@@ -52,10 +52,11 @@ def make_items(n: int, office, lead_department, co_department) -> list:
     return items
 
 
-# Every authenticated request starts with the same two queries:
+# Every authenticated request starts with the same three queries:
 #   1. the token, with its user and the user's department (one JOINed SELECT)
 #   2. the user's groups, which carry the role (read once, then cached on the user)
-AUTH = 2
+#   3. the user's rate count, one INSERT … ON CONFLICT DO UPDATE (config.api_throttles)
+AUTH = 3
 
 SUGGESTION_LIST = AUTH + 5
 # 3. the deadline policy (for the "due soon" threshold of deadline_state)

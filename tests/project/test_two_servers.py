@@ -2,7 +2,7 @@
 each with its own temporary directory and its own process memory, share one database and
 one file store. A user logged in on one is logged in on the other; an import previewed on
 one is confirmed on the other; an export queued on one is built by the worker and
-downloaded from the other; the token endpoint's throttle counts both servers' attempts."""
+downloaded from the other; the API's throttles count both servers' requests."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def manage(env: dict, *args: str) -> None:
+def manage(env: dict, *args: str) -> str:
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -59,6 +59,7 @@ def manage(env: dict, *args: str) -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -89,9 +90,9 @@ def servers(tmp_path_factory):
         "MEDIA_ROOT": str(base / "shared-files"),
         "EXPORT_INLINE_MAX_ROWS": "1",
         "API_THROTTLE_TOKEN": "3/min",
+        "API_THROTTLE_USER": "5/min",
     }
     manage(env, "migrate", "--noinput")
-    manage(env, "createcachetable")
     manage(env, "shell", "-c", SETUP)
     urls, processes = [], []
     try:
@@ -171,6 +172,22 @@ def test_a_user_works_across_two_servers(servers):
     file = browser.get(f"{b}{progress}file/")
     rows = list(openpyxl.load_workbook(io.BytesIO(file.content)).active.iter_rows(values_only=True))
     assert len(rows) == 3  # the header and the two imported items
+
+
+def test_the_api_throttle_counts_a_users_requests_on_both_servers(servers):
+    a, b, env = servers
+    # The token is issued outside the servers, so the token endpoint's own count (the next
+    # test's) starts untouched.
+    issue = (
+        "from config.api_auth import token_issue; from departments.models import User; "
+        "print(token_issue(User.objects.get(username='office2s'))[0])"
+    )
+    key = manage(env, "shell", "-c", issue).strip().splitlines()[-1]
+    headers = {"Authorization": f"Token {key}"}
+    answers = [requests.get(f"{url}/api/v1/sessions/", headers=headers) for url in (a, b) * 3]
+    # Five a minute per user, counted in the database: the sixth is refused, on either server.
+    assert [r.status_code for r in answers] == [200] * 5 + [429]
+    assert requests.get(f"{a}/api/v1/sessions/", headers=headers).status_code == 429
 
 
 def test_the_token_throttle_counts_both_servers(servers):

@@ -21,9 +21,8 @@ from tests.public.conftest import MOBILE
 from tests.public.conftest import SEEDED_TEXT
 
 LIST = reverse("public:list")
-# The rate limit's count, on the address's first request in a window (the shared database
-# cache's add): the cull's count, savepoint, look-up, insert, release = 5 queries.
-RATE_LIMIT_QUERIES = 5
+# The rate limit's count: one INSERT … ON CONFLICT DO UPDATE (security.ratelimit).
+RATE_LIMIT_QUERIES = 1
 # + the search form's departments, the count, the page's rows (item, deputy, department).
 LIST_QUERIES = RATE_LIMIT_QUERIES + 3
 # + the reply with its item, deputy and department.

@@ -98,9 +98,9 @@ def test_the_api_costs_the_same_whatever_the_number_of_items(client, office, n):
     with CaptureQueriesContext(connection) as ctx:
         answer = client.get(API, {"q": "加装电梯"}).json()
     assert answer["results"]
-    # session, user, groups; the words' frequencies, the indexed count, the scored
-    # postings, the items, their lead departments
-    assert len(ctx.captured_queries) == 8, [q["sql"][:90] for q in ctx.captured_queries]
+    # session, user, groups, the user's rate count (config.api_throttles); the words'
+    # frequencies, the indexed count, the scored postings, the items, their lead departments
+    assert len(ctx.captured_queries) == 9, [q["sql"][:90] for q in ctx.captured_queries]
 
 
 def test_the_services_keep_the_index_up_to_date(office, django_capture_on_commit_callbacks):
