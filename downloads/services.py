@@ -21,6 +21,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from config.db import replica_reads
 from departments import roles
 from downloads.models import Download
 from notices import services as notices
@@ -83,7 +84,8 @@ def download_build(*, download_id: int) -> Download:
     if not claimed:
         return download
     try:
-        BUILDERS[download.kind](download)
+        with replica_reads():  # the data; the download's own row stays on the primary
+            BUILDERS[download.kind](download)
     except Exception:
         logger.exception("Download %s failed", download_id)
         Download.objects.filter(pk=download_id).update(

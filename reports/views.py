@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.db import replica_reads
 from departments import roles
 from downloads import services as downloads
 from downloads.models import Download
@@ -76,6 +77,7 @@ def _sorted_departments(rows, key: str):
     return present + missing
 
 
+@replica_reads()
 def report_page(request):
     _require_reader(request.user)
     form = ReportScopeForm(request.GET or None)
@@ -99,6 +101,7 @@ def report_page(request):
     return render(request, "reports/report.html", context)
 
 
+@replica_reads()
 def report_download(request, fmt: str):
     _require_reader(request.user)
     renderer = RENDERERS.get(fmt)
@@ -210,6 +213,7 @@ def issued_download(request, pk: int, fmt: str):
 DASHBOARD_LIST = 20
 
 
+@replica_reads()
 def dashboard(request):
     """督查看板: the year's totals, outcomes, departments and the items that need attention."""
     _require_reader(request.user)

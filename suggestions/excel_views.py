@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.timezone import localdate
 from django.views.decorators.http import require_POST
 
+from config.db import replica_reads
 from departments import roles
 from downloads import services as downloads
 from security import audit
@@ -158,6 +159,7 @@ def import_confirm(request):
     return redirect(f"{reverse('suggestions:list')}?status=draft")
 
 
+@replica_reads()
 def export_xlsx(request):
     """The list page's current filter (same query string) as an .xlsx file."""
     user = request.user

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.db import replica_reads
 from departments import roles
 from reports import charts
 from security import audit
@@ -80,6 +81,7 @@ def _chart(data: dict):
     )
 
 
+@replica_reads()
 def assessment(request):
     _require_supervisor(request.user)
     form = AssessmentForm(request.GET or None)
@@ -101,6 +103,7 @@ def assessment(request):
     return render(request, "supervision/assessment.html", context)
 
 
+@replica_reads()
 def assessment_download(request):
     _require_supervisor(request.user)
     form = AssessmentForm(request.GET)

@@ -21,6 +21,7 @@ from notices.reminders import send_reminders
 from suggestions.models import Status
 from suggestions.models import Suggestion
 from tests.notices.conftest import received
+from tests.project.processes import manage
 
 D = dt.date
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,23 +177,13 @@ def test_two_processes_at_once_create_each_reminder_once(tmp_path):
         SQLITE_PATH=str(tmp_path / "reminders.sqlite3"),
     )
 
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-
-    manage("migrate", "--noinput")
-    manage("shell", "-c", SETUP)
+    manage(env, "migrate", "--noinput")
+    manage(env, "shell", "-c", SETUP)
     command = [sys.executable, "manage.py", "send_reminders", "--date", "2024-05-06"]
     runs = [subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE) for _ in "ab"]
     for run in runs:
         assert run.wait(timeout=120) == 0, run.stderr.read()
-    assert manage("shell", "-c", COUNT).stdout.split()[-1] == "10"  # 5 items x (handler, office)
+    assert manage(env, "shell", "-c", COUNT).split()[-1] == "10"  # 5 items x (handler, office)
 
 
 def promised(s: Suggestion, day: dt.date) -> Suggestion:

@@ -1,8 +1,9 @@
 """Two application servers on one database (issue 17, DESIGN §14): two gunicorn processes,
-each with its own temporary directory and its own process memory, share one database and
-one file store. A user logged in on one is logged in on the other; an import previewed on
-one is confirmed on the other; an export queued on one is built by the worker and
-downloaded from the other; the API's throttles count both servers' requests."""
+each with its own temporary directory and its own process memory, share one database
+(PostgreSQL when the suite runs there, else one SQLite file) and one file store. A user
+logged in on one is logged in on the other; an import previewed on one is confirmed on the
+other; an export queued on one is built by the worker and downloaded from the other; a
+lockout counted on both holds on both; the API's throttles count both servers' requests."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ import openpyxl
 import pytest
 import requests
 
+from tests.project.processes import FreshDatabase
+from tests.project.processes import manage
 from tests.suggestions.test_import_rows import good_row
 from tests.suggestions.test_import_rows import xlsx
 
@@ -39,6 +42,18 @@ CongressSessionFactory(
 )
 for name in ("张建华", "李明", "王芳"):
     DeputyFactory(name=name)
+# An item its lead department is handling, for the letter test.
+from departments.models import Department
+from suggestions import services
+from tests.factories import SuggestionFactory
+lead = Department.objects.create(name="区房管局")
+handler = UserFactory(username="handler2s", role=Role.HANDLER, department=lead)
+handler.set_password({PASSWORD!r})
+handler.password_changed_at = timezone.now()
+handler.save()
+item = SuggestionFactory(number=900, lead_deputy=DeputyFactory(name="赵六"))
+services.suggestion_assign(suggestion=item, lead=lead, actor=user)
+services.assignment_acknowledge(suggestion=item, actor=handler)
 """
 
 
@@ -46,20 +61,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -77,6 +78,8 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
     base = tmp_path_factory.mktemp("two-servers")
+    # One database for both: SQLite, or on PostgreSQL when the suite runs there.
+    database = FreshDatabase(base, "two_servers")
     env = {
         **{
             k: v
@@ -86,7 +89,7 @@ def servers(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "true",
         "SECRET_KEY": "two-servers-share-this-secret-key-" + "x" * 20,
-        "SQLITE_PATH": str(base / "one.sqlite3"),
+        **database.env,
         "MEDIA_ROOT": str(base / "shared-files"),
         "EXPORT_INLINE_MAX_ROWS": "1",
         "API_THROTTLE_TOKEN": "3/min",
@@ -123,17 +126,18 @@ def servers(tmp_path_factory):
         for process in processes:
             process.terminate()
             process.wait(timeout=10)
+        database.drop()
 
 
 def csrf(page: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
-def log_in(browser: requests.Session, url: str) -> None:
+def log_in(browser: requests.Session, url: str, username: str = "office2s") -> None:
     form = browser.get(f"{url}/accounts/login/")
     response = browser.post(
         f"{url}/accounts/login/",
-        data={"username": "office2s", "password": PASSWORD, "csrfmiddlewaretoken": csrf(form.text)},
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf(form.text)},
         headers={"Referer": f"{url}/accounts/login/"},
     )
     assert response.status_code == 200 and "退出" in response.text, response.text[:500]
@@ -168,10 +172,40 @@ def test_a_user_works_across_two_servers(servers):
     assert asked.status_code == 302 and "/downloads/" in asked.headers["Location"]
     progress = asked.headers["Location"]
     manage(env, "db_worker", "--batch", "--no-startup-delay")
-    assert "<strong>已完成</strong>（2 / 2 行）" in browser.get(f"{b}{progress}").text
+    assert "<strong>已完成</strong>（3 / 3 行）" in browser.get(f"{b}{progress}").text
     file = browser.get(f"{b}{progress}file/")
     rows = list(openpyxl.load_workbook(io.BytesIO(file.content)).active.iter_rows(values_only=True))
-    assert len(rows) == 3  # the header and the two imported items
+    assert len(rows) == 4  # the header, the two imported items and the one being handled
+
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_a_letter_uploaded_on_one_server_downloads_from_the_other(servers):
+    a, b, _env = servers
+    browser = requests.Session()
+    log_in(browser, a, "handler2s")
+    mine = browser.get(f"{a}/suggestions/")
+    pk = re.search(r'href="/suggestions/(\d+)/"', mine.text).group(1)
+    form = browser.get(f"{a}/suggestions/{pk}/do/reply/")
+    version = re.search(r'name="version" value="(\d+)"', form.text).group(1)
+    replied = browser.post(
+        f"{a}/suggestions/{pk}/do/reply/",
+        data={
+            "csrfmiddlewaretoken": csrf(form.text),
+            "version": version,
+            "outcome": "resolved",
+            "text": "已解决。",
+            "replied_on": time.strftime("%Y-%m-%d"),
+        },
+        files={"letter": ("答复函.pdf", PDF, "application/pdf")},
+        headers={"Referer": f"{a}/suggestions/{pk}/do/reply/"},
+    )
+    assert replied.status_code == 200 and "已答复代表" in replied.text, replied.text[:1000]
+    detail = browser.get(f"{b}/suggestions/{pk}/").text
+    letter = re.search(rf'href="(/suggestions/{pk}/replies/\d+/letter/)"', detail).group(1)
+    downloaded = browser.get(f"{b}{letter}")
+    assert downloaded.status_code == 200 and downloaded.content == PDF
 
 
 def test_the_api_throttle_counts_a_users_requests_on_both_servers(servers):
