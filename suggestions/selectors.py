@@ -271,7 +271,9 @@ SECTION_LIMIT = 200
 # The order of a section's items by their date, ending on pk so that the first
 # SECTION_LIMIT are always the same ones (the partial indexes of migration 0018).
 BY_DUE = ("due_on", "year", "number", "pk")
-BY_OWED = ("owed_on", "year", "number", "pk")  # the rows of the parts by due date
+# The rows listed: by the date the viewer owes (a co department's opinion date, else the
+# due date), then as BY_DUE.
+BY_OWED = ("owed_on", "year", "number", "pk")
 BY_REPLIED = ("first_replied_on", "pk")
 BY_RECEIVED = ("received_on", "number", "pk")
 # A co department's items by its opinion's due date, as its indexes hold them
@@ -339,15 +341,14 @@ def _handler_sections(user: User, today: dt.date) -> list[Section]:
             _co_ids(co.filter(opinion_when, opinion="")),
         )
 
-    between = {"gte": today, "lte": soon.limit}
     return [
         Section("overdue", "已超期", owed(Q(due_on__lt=today), Q(opinion_due_on__lt=today))),
         Section(
             "due_soon",
             soon.label,
             owed(
-                Q(**{f"due_on__{op}": day for op, day in between.items()}),
-                Q(**{f"opinion_due_on__{op}": day for op, day in between.items()}),
+                Q(due_on__gte=today, due_on__lte=soon.limit),
+                Q(opinion_due_on__gte=today, opinion_due_on__lte=soon.limit),
             ),
         ),
         Section(
