@@ -37,6 +37,7 @@ from suggestions.selectors import DueSoon
 from suggestions.selectors import filter_due_soon
 from suggestions.selectors import filter_on_track
 from suggestions.selectors import filter_overdue
+from suggestions.sql import InIds
 
 MAX_SEARCH_WORDS = 8
 
@@ -53,26 +54,6 @@ def _code_condition(word: str) -> Q | None:
     if prefix:
         by_code &= Q(kind=Kind.SUGGESTION if prefix == "建" else Kind.COMMUNITY_OPINION)
     return by_code
-
-
-class InIds(Func):
-    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))` on PostgreSQL.
-
-    There the subquery runs once, before the scan, and its ids become an index condition
-    that a bitmap OR combines with the trigram scans of the title and content. An `IN` or
-    `EXISTS` subquery inside an `OR` cannot be an index condition: PostgreSQL would read
-    every item (bench/README.md, "关键词 search at 1M items")."""
-
-    output_field = BooleanField()
-    arity = 2
-
-    def as_sql(self, compiler, connection, **extra_context):
-        column, subquery = (compiler.compile(e) for e in self.get_source_expressions())
-        return f"{column[0]} IN {subquery[0]}", (*column[1], *subquery[1])
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        column, subquery = (compiler.compile(e) for e in self.get_source_expressions())
-        return f"{column[0]} = ANY(ARRAY{subquery[0]})", (*column[1], *subquery[1])
 
 
 class HasWord(Func):

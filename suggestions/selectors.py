@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.apps import apps
 from django.db.models import Case
@@ -44,6 +43,7 @@ from suggestions.models import ReturnRequest
 from suggestions.models import Status
 from suggestions.models import Suggestion
 from suggestions.models import replies_answering
+from suggestions.sql import InIds
 
 
 class DeadlineState:
@@ -241,26 +241,20 @@ def _share_replies(item: Suggestion) -> None:
     item._prefetched_objects_cache["replies"] = shared
 
 
-def _handler_owing(user: User, rows: QuerySet) -> tuple[QuerySet, Q, Q, Q]:
+def _handler_owing(user: User, rows: QuerySet) -> QuerySet:
     """The handler's rows annotated with `owed_on`, the date its department owes: the reply
-    due date for the lead, the co-opinion due date for a co department that has not given
-    it. Returns the rows and the conditions (leading, opinion owed, what it owes at all)."""
+    due date for the lead, the co-opinion due date for a co department (read for the rows
+    listed only, never to choose them)."""
     mine = Assignment.objects.filter(
         suggestion=OuterRef("pk"), department_id=user.department_id, is_active=True
     )
-    leading = Exists(mine.filter(role=Assignment.Role.LEAD))
-    owes_opinion = Exists(mine.filter(role=Assignment.Role.CO, opinion="")) & Q(
-        status__in=[Status.ASSIGNED, Status.IN_PROGRESS]
-    )
-    rows = rows.annotate(
+    return rows.annotate(
         owed_on=Case(
-            When(leading, then=F("due_on")),
+            When(Exists(mine.filter(role=Assignment.Role.LEAD)), then=F("due_on")),
             default=Subquery(mine.filter(role=Assignment.Role.CO).values("opinion_due_on")[:1]),
             output_field=DateField(),
         )
     )
-    owing = (leading & Q(status__in=OPEN_STATUSES)) | owes_opinion
-    return rows, Q(leading), owes_opinion, owing
 
 
 # What a department works on: not a merged item (worked on its primary) nor a split item
@@ -268,125 +262,246 @@ def _handler_owing(user: User, rows: QuerySet) -> tuple[QuerySet, Q, Q, Q]:
 # The same condition as the partial index todo_count reads.
 WORKED_HERE = WORKED
 
+# 我的待办 lists at most this many items per section, the most urgent first; a section with
+# more says so and, where the list page can select the same items, links to it. A
+# district's few hundred items a year stay whole. It does not count them: at a million
+# items a count of a busy department's section, even bounded, cost more than the page's
+# rows (bench/README.md, "我的待办 at 1M items").
+SECTION_LIMIT = 200
+# The order of a section's items by their date, ending on pk so that the first
+# SECTION_LIMIT are always the same ones (the partial indexes of migration 0018).
+BY_DUE = ("due_on", "year", "number", "pk")
+# The rows listed: by the date the viewer owes (a co department's opinion date, else the
+# due date), then as BY_DUE.
+BY_OWED = ("owed_on", "year", "number", "pk")
+BY_REPLIED = ("first_replied_on", "pk")
+BY_RECEIVED = ("received_on", "number", "pk")
+# A co department's items by its opinion's due date, as its indexes hold them
+# (assign_dept_co_opinion, _unsigned): read without the items, which are only probed, the
+# first of a day are taken by id, and listed by year and number like the others.
+BY_OPINION_DUE = ("opinion_due_on", "suggestion_id")
+BEING_HANDLED = (Status.ASSIGNED, Status.IN_PROGRESS)
 
-def _handler_sections(user: User, rows: QuerySet, today: dt.date) -> list[tuple[str, str, Any]]:
+
+@dataclass(frozen=True)
+class Section:
+    """A section of 我的待办: its parts are the ids of items that share none, each in the
+    section's order and read on an index of its own (an OR of them could not be); `order`
+    sorts the rows of all parts; `list_query`, when set, selects the same items on the
+    list page."""
+
+    key: str
+    heading: str
+    parts: tuple[QuerySet, ...]
+    order: tuple = BY_OWED
+    list_query: str = ""
+
+
+class SectionItems(list):
+    """A section's items as listed (each item once, in its most urgent section). When the
+    section has more than `limit` items, `capped` is set, with the list page's query of
+    the same items where it has one."""
+
+    capped = False
+    limit = SECTION_LIMIT
+    list_query = ""
+
+
+def _ordered(qs: QuerySet, order: tuple) -> QuerySet:
+    """`qs` in `order`, its date first with the items without it last (on every database,
+    as the indexes hold them on PostgreSQL)."""
+    return qs.order_by(F(order[0]).asc(nulls_last=True), *order[1:])
+
+
+def _ids(qs: QuerySet, order: tuple) -> QuerySet:
+    return _ordered(qs, order).values("pk")
+
+
+def _co_ids(qs: QuerySet) -> QuerySet:
+    return _ordered(qs, BY_OPINION_DUE).values("suggestion_id")
+
+
+def _handler_sections(user: User, today: dt.date) -> list[Section]:
+    """Each section's lead part reads the open items in due-date order (an index of open
+    items), keeping those the department leads; each co part reads the department's co
+    assignments in opinion-due order. One department holds one active assignment of an
+    item, so the parts share no item; the assignment conditions imply the handler's
+    visibility, which the rows listed pass again (workspace_sections)."""
     soon = due_soon(today)
-    rows, leading, owes_opinion, owing = _handler_owing(user, rows.filter(WORKED_HERE))
-    mine = Assignment.objects.filter(
-        suggestion=OuterRef("pk"), department_id=user.department_id, is_active=True
-    )
-    rows = rows.order_by(F("owed_on").asc(nulls_last=True), "year", "number")
-    lead_rows = rows.filter(leading)
+    mine = Assignment.objects.filter(department_id=user.department_id, is_active=True)
+    worked = Suggestion.objects.filter(WORKED_HERE)
+    lead = worked.filter(pk__in=mine.filter(role=Assignment.Role.LEAD).values("suggestion_id"))
+    handled = worked.filter(status__in=BEING_HANDLED).values("pk")
+    co = mine.filter(role=Assignment.Role.CO, suggestion_id__in=handled)
+    unsigned_lead = mine.filter(role=Assignment.Role.LEAD, acknowledged_at__isnull=True)
+
+    def owed(when: Q, opinion_when: Q) -> tuple[QuerySet, QuerySet]:
+        return (
+            _ids(lead.filter(when, status__in=OPEN_STATUSES), BY_DUE),
+            _co_ids(co.filter(opinion_when, opinion="")),
+        )
+
     return [
-        ("overdue", "已超期", rows.filter(owing, owed_on__lt=today)),
-        ("due_soon", soon.label, rows.filter(owing, owed_on__gte=today, owed_on__lte=soon.limit)),
-        (
+        Section("overdue", "已超期", owed(Q(due_on__lt=today), Q(opinion_due_on__lt=today))),
+        Section(
+            "due_soon",
+            soon.label,
+            owed(
+                Q(due_on__gte=today, due_on__lte=soon.limit),
+                Q(opinion_due_on__gte=today, opinion_due_on__lte=soon.limit),
+            ),
+        ),
+        Section(
             "acknowledge",
             "待签收",
-            rows.filter(Exists(mine.filter(acknowledged_at__isnull=True))).filter(
-                status__in=[Status.ASSIGNED, Status.IN_PROGRESS]
+            (
+                _ids(
+                    worked.filter(
+                        status__in=BEING_HANDLED, pk__in=unsigned_lead.values("suggestion_id")
+                    ),
+                    BY_DUE,
+                ),
+                _co_ids(co.filter(acknowledged_at__isnull=True)),
             ),
         ),
-        ("co_opinion", "待提交会办意见", rows.filter(owes_opinion)),
-        ("rework", "重新办理", lead_rows.filter(status=Status.REWORK)),
-        ("in_progress", "办理中", lead_rows.filter(status=Status.IN_PROGRESS)),
-        (
+        Section(
+            "co_opinion",
+            "待提交会办意见",
+            (_co_ids(co.filter(opinion="")),),
+        ),
+        Section("rework", "重新办理", (_ids(lead.filter(status=Status.REWORK), BY_DUE),)),
+        Section("in_progress", "办理中", (_ids(lead.filter(status=Status.IN_PROGRESS), BY_DUE),)),
+        Section(
             "follow_up",
             "正在解决、计划解决，待跟踪落实",
-            lead_rows.filter(
-                outcome__in=FOLLOW_UP_OUTCOMES, status__in=[Status.REPLIED, Status.CLOSED]
-            ).order_by("first_replied_on"),
+            (
+                _ids(
+                    lead.filter(
+                        outcome__in=FOLLOW_UP_OUTCOMES, status__in=[Status.REPLIED, Status.CLOSED]
+                    ),
+                    BY_REPLIED,
+                ),
+            ),
+            order=BY_REPLIED,
         ),
     ]
 
 
-def _office_sections(rows: QuerySet, today: dt.date) -> list[tuple[str, str, Any]]:
+def _overdue(rows: QuerySet, today: dt.date) -> Section:
+    overdue = _ids(filter_overdue(rows, today), BY_DUE)
+    return Section("overdue", "已超期", (overdue,), list_query="deadline=overdue&o=due_on")
+
+
+FOLLOW_UP = {"outcome__in": FOLLOW_UP_OUTCOMES, "status__in": [Status.REPLIED, Status.CLOSED]}
+
+
+def _office_sections(rows: QuerySet, today: dt.date) -> list[Section]:
+    pending = {
+        model: model.objects.filter(status=RequestStatus.PENDING).values("assignment__suggestion")
+        for model in (ReturnRequest, ExtensionRequest)
+    }
     soon = due_soon(today)
-    rows = rows.annotate(owed_on=F("due_on"))
-    pending = {"assignment__suggestion": OuterRef("pk"), "status": RequestStatus.PENDING}
     return [
-        ("overdue", "已超期", filter_overdue(rows, today)),
-        ("due_soon", soon.label, filter_due_soon(rows, today, soon)),
-        (
+        _overdue(rows, today),
+        Section(
+            "due_soon",
+            soon.label,
+            (_ids(filter_due_soon(rows, today, soon), BY_DUE),),
+            list_query="deadline=due_soon&o=due_on",
+        ),
+        Section(
             "return_requests",
             "待审批的退办申请",
-            rows.filter(Exists(ReturnRequest.objects.filter(**pending))),
+            (_ids(rows.filter(pk__in=pending[ReturnRequest]), BY_DUE),),
         ),
-        (
+        Section(
             "extension_requests",
             "待审批的延期申请",
-            rows.filter(Exists(ExtensionRequest.objects.filter(**pending))),
+            (_ids(rows.filter(pk__in=pending[ExtensionRequest]), BY_DUE),),
         ),
-        (
-            "draft",
-            "待交办",
-            # A merged item is assigned with its primary (DESIGN §11).
-            rows.filter(status=Status.DRAFT, merged_into__isnull=True).order_by(
-                "received_on", "number"
-            ),
-        ),
-        (
+        # A merged item is assigned with its primary (DESIGN §11); the list's 待交办 shows
+        # merged items too, so it cannot list this section.
+        Section("draft", "待交办", (_ids(rows.filter(TO_ASSIGN), BY_RECEIVED),), BY_RECEIVED),
+        # A part is rated with its split item.
+        Section(
             "feedback",
             "已答复，待登记代表意见",
-            # A part is rated with its split item.
-            rows.filter(status=Status.REPLIED, part_of__isnull=True).order_by("first_replied_on"),
+            (_ids(rows.filter(TO_RATE), BY_REPLIED),),
+            BY_REPLIED,
         ),
     ]
 
 
-def _supervisor_sections(rows: QuerySet, today: dt.date) -> list[tuple[str, str, Any]]:
-    rows = rows.annotate(owed_on=F("due_on"))
+def _supervisor_sections(rows: QuerySet, today: dt.date) -> list[Section]:
+    watched = [s for s in Status.values if s not in ENDED_STATUSES]
     return [
-        ("overdue", "已超期", filter_overdue(rows, today)),
-        (
+        _overdue(rows, today),
+        Section(
             "key_supervision",
             "重点督办",
-            rows.filter(key_supervision=True).exclude(status__in=ENDED_STATUSES),
+            (_ids(rows.filter(key_supervision=True).exclude(status__in=ENDED_STATUSES), BY_DUE),),
+            list_query="key_supervision=true&" + "&".join(f"status={s}" for s in watched),
         ),
-        (
+        Section(
             "follow_up",
             "正在解决、计划解决，待跟踪复查",
-            rows.filter(
-                outcome__in=FOLLOW_UP_OUTCOMES, status__in=[Status.REPLIED, Status.CLOSED]
-            ).order_by("first_replied_on"),
+            (_ids(rows.filter(**FOLLOW_UP), BY_REPLIED),),
+            BY_REPLIED,
+            list_query="outcome=in_progress&outcome=planned&status=replied&status=closed"
+            "&o=first_replied_on",
         ),
     ]
 
 
-SECTION_LIMIT = 200
+def _section_rows(rows: QuerySet, section: Section) -> list[Suggestion]:
+    """The first SECTION_LIMIT + 1 items of a section (one more tells that it has more):
+    each part gives its first ids, read on its index, and the rows are read by id."""
+    first = Q()
+    for part in section.parts:
+        first |= Q(InIds(F("pk"), Subquery(part[: SECTION_LIMIT + 1])))
+    return list(_ordered(rows.filter(first), section.order)[: SECTION_LIMIT + 1])
 
 
-def workspace_sections(user: User, *, today: dt.date | None = None) -> list[tuple[str, str, list]]:
+def workspace_sections(
+    user: User, *, today: dt.date | None = None
+) -> list[tuple[str, str, SectionItems]]:
     """我的待办: (key, heading, items) for the user's role, most urgent first (overdue, due
     soon, then what waits for the user). Each item appears once, in its most urgent
     section; `item.also` names the later sections it belongs to as well, and
     `item.owed_on` is the date the viewer owes (a co department's opinion date, the
-    lead's reply date).
+    lead's reply date). A section lists its first SECTION_LIMIT items (`SectionItems`).
 
-    One query per section, whatever the number of items.
+    Two queries per section (its rows, their assignments), whatever the number of items.
     """
     today = today or timezone.localdate()
-    rows = suggestion_list(user, today=today).order_by("due_on", "year", "number")
+    rows = with_deadline_state(suggestions_visible_to(user).select_related("lead_deputy"), today)
     if roles.is_handler(user):
-        sections = _handler_sections(user, rows, today)
+        sections = _handler_sections(user, today)
+        rows = _handler_owing(user, rows)
     elif roles.is_office(user):
         sections = _office_sections(rows, today)
+        rows = rows.annotate(owed_on=F("due_on"))
     elif roles.is_supervisor(user):
         sections = _supervisor_sections(rows, today)
+        rows = rows.annotate(owed_on=F("due_on"))
     else:
         return []
+    rows = rows.prefetch_related(_lead_assignments())
+    read = {section.key: _section_rows(rows, section) for section in sections}
     first: dict[int, Suggestion] = {}
     result = []
-    for key, heading, qs in sections:
-        items = []
-        for item in qs[:SECTION_LIMIT]:
+    for section in sections:
+        items = SectionItems()
+        for item in read[section.key][:SECTION_LIMIT]:
             if item.pk in first:
-                first[item.pk].also.append(heading)
+                first[item.pk].also.append(section.heading)
                 continue
             item.also = []
             first[item.pk] = item
             items.append(item)
-        result.append((key, heading, items))
+        if len(read[section.key]) > SECTION_LIMIT:
+            items.capped, items.limit, items.list_query = True, SECTION_LIMIT, section.list_query
+        result.append((section.key, section.heading, items))
     return result
 
 

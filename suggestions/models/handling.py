@@ -81,6 +81,18 @@ class Assignment(models.Model):
                 & (Q(acknowledged_at__isnull=True) | Q(opinion="")),
                 name="assign_dept_co_owing",
             ),
+            # 我的待办: a co department's items in the order of its opinion's due date,
+            # those without its opinion and those it has not acknowledged.
+            models.Index(
+                fields=["department", "opinion_due_on", "suggestion"],
+                condition=Q(is_active=True, role="co", opinion=""),
+                name="assign_dept_co_opinion",
+            ),
+            models.Index(
+                fields=["department", "opinion_due_on", "suggestion"],
+                condition=Q(is_active=True, role="co", acknowledged_at__isnull=True),
+                name="assign_dept_co_unsigned",
+            ),
         ]
 
     def __str__(self):

@@ -245,6 +245,18 @@ class Suggestion(models.Model):
             models.Index(
                 fields=["status"], condition=models.Q(key_supervision=True), name="sugg_key"
             ),
+            # 我的待办 (suggestions.selectors.workspace_sections), the first items of a
+            # section in its order (due date, year, number, pk): the overdue and due-soon
+            # items, and the open items a department works on (with their status, which
+            # picks 办理中 and 重新办理), walked until its first items are found.
+            models.Index(
+                fields=["due_on", "year", "number", "id"], condition=OPEN, name="sugg_open_order"
+            ),
+            models.Index(
+                fields=["due_on", "year", "number", "id", "status"],
+                condition=OPEN & WORKED,
+                name="sugg_open_worked_order",
+            ),
         ]
 
     def __str__(self):
