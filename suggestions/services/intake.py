@@ -350,7 +350,7 @@ def _fill_ids(created: Sequence[Suggestion]) -> None:
 
 # The bulk writes below stand in for the ORM's: for 10,000 items its bulk_create of the
 # history rows and events took longer than the items' own insert (bench/README.md, "The
-# import's writes"), most of it preparing each value of each model instance.
+# import's writes in bulk"), most of it preparing each value of each model instance.
 
 
 def _copy_to_history(
