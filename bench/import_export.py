@@ -9,11 +9,16 @@
 - Export: `exports.export_suggestions` (filter, query in chunks, write-only workbook) vs.
   plain openpyxl write-only writing the same cells (read beforehand, not timed).
   Target: at most 1.3x, at most 300 MB peak memory.
+- With `--base DIR` (another checkout of the project, e.g. `git archive main | tar -x -C
+  DIR`, with the same migrations), that checkout's `import_file` is timed too, as
+  `import-base`, interleaved with the rest and run by this Python.
 - With `xlsxwriter` importable, the same cells are also written with xlsxwriter's
   constant_memory mode, for comparison.
 
-Every measurement runs in its own subprocess on its own copy of a seeded SQLite database,
-so peak RSS (VmHWM; resource.getrusage off Linux) belongs to that measurement alone;
+Every measurement runs in its own subprocess on its own copy of a seeded SQLite database
+(with DATABASE_URL set, of a seeded PostgreSQL database, made by `CREATE DATABASE …
+TEMPLATE` on that server as that URL's user, who must be allowed to create databases), so
+peak RSS (VmHWM; resource.getrusage off Linux) belongs to that measurement alone;
 tracemalloc's peak of Python allocations is taken in a separate run (tracing slows the
 code down).
 """
@@ -31,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,7 +46,7 @@ SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕�
 GIVEN = "建华明芳军伟强磊洋勇艳杰娟涛超秀英霞平刚桂兰"
 
 
-def setup_django(db: Path) -> None:
+def setup_django(db: Path | str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["SQLITE_PATH"] = str(db)
     os.environ["DEBUG"] = "false"  # DEBUG would keep every query's SQL in memory
@@ -49,6 +55,22 @@ def setup_django(db: Path) -> None:
     import django
 
     django.setup()
+
+
+def pg_url(name: str) -> str:
+    """DATABASE_URL naming the database `name` on the same server."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
+
+
+def pg_admin(*statements: str) -> None:
+    """Statements outside a transaction on DATABASE_URL's own database (CREATE DATABASE)."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        for sql in statements:
+            conn.execute(sql)
 
 
 def deputy_names(n: int) -> list[str]:
@@ -65,7 +87,7 @@ def deputy_names(n: int) -> list[str]:
 # Seeding (parent process)
 
 
-def seed(db: Path, export_rows: int) -> None:
+def seed(db: Path | str, export_rows: int) -> None:
     """The reference tables, an office user, and `export_rows` items in varied states."""
     setup_django(db)
     from django.contrib.auth.models import Group
@@ -123,7 +145,12 @@ def seed(db: Path, export_rows: int) -> None:
                     topic=rng.choice(topics),
                     lead_deputy=rng.choice(deputies),
                     received_on=dt.date(2023, 1, 15),
-                    status=[Status.DRAFT, Status.IN_PROGRESS, Status.REPLIED, Status.CLOSED][state],
+                    status=[
+                        Status.DRAFT,
+                        Status.IN_PROGRESS,
+                        Status.REPLIED,
+                        Status.CLOSED,
+                    ][state],
                     assigned_on=dt.date(2023, 2, 1) if state else None,
                     reply_due_on=dt.date(2023, 5, 1) if state else None,
                     due_on=dt.date(2023, 5, 1) if state == 1 else None,
@@ -401,96 +428,165 @@ def has_xlsxwriter() -> bool:
     return True
 
 
-def run_child(kind: str, seeded: Path, work: Path, path: Path, trace: bool = False) -> dict:
+def run_child(
+    kind: str,
+    seeded: Path | str,
+    work: Path,
+    path: Path,
+    trace: bool = False,
+    base: Path | None = None,
+) -> dict:
     db = work / f"{kind}{'-trace' if trace else ''}.sqlite3"
-    shutil.copy(seeded, db)
-    command = [sys.executable, __file__, "--child", kind, "--db", str(db), "--path", str(path)]
+    env = dict(os.environ)
+    if env.get("DATABASE_URL"):
+        # The children's settings take DATABASE_URL over SQLITE_PATH.
+        name = f"bench_run_{os.getpid()}"
+        pg_admin(
+            f"DROP DATABASE IF EXISTS {name}",
+            f"CREATE DATABASE {name} TEMPLATE {seeded}",
+        )
+        env["DATABASE_URL"] = pg_url(name)
+    else:
+        shutil.copy(seeded, db)
+    script = __file__
+    if kind == "import-base":
+        script, kind = str(base / "bench" / "import_export.py"), "import-mine"
+    command = [
+        sys.executable,
+        script,
+        "--child",
+        kind,
+        "--db",
+        str(db),
+        "--path",
+        str(path),
+    ]
     if trace:
         command.append("--trace")
-    done = subprocess.run(command, capture_output=True, text=True)
-    db.unlink()
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if env.get("DATABASE_URL"):
+        pg_admin(f"DROP DATABASE {name}")
+    else:
+        db.unlink()
     if done.returncode:
         raise SystemExit(f"{kind} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument("--import-only", action="store_true", help="skip the export runs")
+    parser.add_argument("--base", type=Path, help="another checkout to time as import-base")
     parser.add_argument("--child", choices=TASKS)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--path", type=Path)
     parser.add_argument("--trace", action="store_true")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def seed_once(work: Path, args: argparse.Namespace, postgres: str) -> Path | str:
+    """The seeded SQLite file, or the seeded PostgreSQL database's name."""
+    seeded: Path | str = work / "seeded.sqlite3"
+    if postgres:
+        seeded = f"bench_seeded_{os.getpid()}"
+        pg_admin(f"DROP DATABASE IF EXISTS {seeded}", f"CREATE DATABASE {seeded}")
+        os.environ["DATABASE_URL"] = pg_url(seeded)
+    try:
+        seed(seeded, args.export_rows)
+    finally:
+        if postgres:
+            os.environ["DATABASE_URL"] = postgres
+    return seeded
+
+
+def measure(kinds: list[str], seeded: Path | str, work: Path, args) -> dict[str, dict]:
+    """Interleaved, best of --repeat: the ratios compare runs made side by side."""
+    results: dict[str, dict] = {}
+    for _ in range(args.repeat):
+        for kind in kinds:
+            path = work / "import.xlsx" if kind.startswith("import") else work / f"{kind}.xlsx"
+            run = run_child(kind, seeded, work, path, base=args.base)
+            best = results.setdefault(kind, run)
+            best["peak_rss_mb"] = max(best["peak_rss_mb"], run["peak_rss_mb"])
+            best["seconds"] = min(best["seconds"], run["seconds"])
+            best.setdefault("all_seconds", []).append(round(run["seconds"], 2))
+            if kind.startswith("export"):
+                best["file_mb"] = path.stat().st_size / 2**20
+    if not args.no_trace:
+        for kind in kinds:
+            path = work / "import.xlsx" if kind.startswith("import") else work / f"{kind}.xlsx"
+            results[kind]["tracemalloc_peak_mb"] = run_child(
+                kind, seeded, work, path, trace=True, base=args.base
+            )["tracemalloc_peak_mb"]
+    return results
+
+
+def print_results(results: dict[str, dict]) -> None:
+    for kind, r in results.items():
+        print(
+            f"{kind:18} best {r['seconds']:7.2f} s median {median(r['all_seconds']):6.2f} s "
+            f"of {r['all_seconds']}  rows {r['result']:>7}  peak RSS {r['peak_rss_mb']:5.0f} MB"
+            + (
+                f"  tracemalloc peak {r['tracemalloc_peak_mb']:6.1f} MB"
+                if "tracemalloc_peak_mb" in r
+                else ""
+            )
+            + (f"  file {r['file_mb']:.1f} MB" if "file_mb" in r else "")
+        )
+    floor = results["import-calamine"]
+    for kind in ("import-base", "import-mine"):
+        if kind in results:
+            best, middle = results[kind]["seconds"], median(results[kind]["all_seconds"])
+            print(
+                f"{kind} ratio {best / results['import-plain']['seconds']:.2f}x openpyxl floor, "
+                f"{best / floor['seconds']:.2f}x calamine floor "
+                f"(medians {middle / median(floor['all_seconds']):.2f}x; target <= 2x)"
+            )
+    if "export-mine" not in results:
+        return
+    ratio_export = results["export-mine"]["seconds"] / results["export-plain"]["seconds"]
+    print(
+        f"export ratio {ratio_export:.2f}x (target <= 1.3x), "
+        f"peak RSS {results['export-mine']['peak_rss_mb']:.0f} MB (target <= 300 MB)"
+    )
+    if "export-xlsxwriter" in results:
+        ratio = results["export-xlsxwriter"]["seconds"] / results["export-plain"]["seconds"]
+        print(f"xlsxwriter constant_memory / openpyxl write-only: {ratio:.2f}x")
+
+
+def main() -> None:
+    args = parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.db, args.path, args.trace)))
         return
 
     work = Path(tempfile.mkdtemp(prefix="bench-import-export-"))
+    postgres = os.environ.get("DATABASE_URL", "")
     try:
-        seeded = work / "seeded.sqlite3"
         started = time.perf_counter()
-        seed(seeded, args.export_rows)
+        seeded = seed_once(work, args, postgres)
         import_file = work / "import.xlsx"
         write_import_file(import_file, args.import_rows)
         print(
             f"seeded {args.export_rows} items and wrote a {args.import_rows}-row file "
             f"({import_file.stat().st_size / 2**20:.1f} MB) "
             f"in {time.perf_counter() - started:.0f} s"
+            + (" on PostgreSQL" if postgres else " on SQLite")
         )
-        results: dict[str, dict] = {}
         kinds = [k for k in TASKS if k != "export-xlsxwriter" or has_xlsxwriter()]
         if args.import_only:
             kinds = [k for k in kinds if k.startswith("import")]
-        # Interleaved, best of --repeat: the ratios compare runs made side by side.
-        for _ in range(args.repeat):
-            for kind in kinds:
-                path = import_file if kind.startswith("import") else work / f"{kind}.xlsx"
-                run = run_child(kind, seeded, work, path)
-                best = results.setdefault(kind, run)
-                best["peak_rss_mb"] = max(best["peak_rss_mb"], run["peak_rss_mb"])
-                best["seconds"] = min(best["seconds"], run["seconds"])
-                best.setdefault("all_seconds", []).append(round(run["seconds"], 2))
-                if kind.startswith("export"):
-                    best["file_mb"] = path.stat().st_size / 2**20
-        for kind in kinds:
-            r = results[kind]
-            if not args.no_trace:
-                path = import_file if kind.startswith("import") else work / f"{kind}.xlsx"
-                r["tracemalloc_peak_mb"] = run_child(kind, seeded, work, path, trace=True)[
-                    "tracemalloc_peak_mb"
-                ]
-            print(
-                f"{kind:18} best {r['seconds']:7.2f} s of {r['all_seconds']}  "
-                f"rows {r['result']:>7}  peak RSS {r['peak_rss_mb']:5.0f} MB"
-                + (
-                    f"  tracemalloc peak {r['tracemalloc_peak_mb']:6.1f} MB"
-                    if "tracemalloc_peak_mb" in r
-                    else ""
-                )
-                + (f"  file {r['file_mb']:.1f} MB" if "file_mb" in r else "")
-            )
-        mine = results["import-mine"]["seconds"]
-        print(
-            f"import ratio {mine / results['import-plain']['seconds']:.2f}x openpyxl floor, "
-            f"{mine / results['import-calamine']['seconds']:.2f}x calamine floor (target <= 2x)"
-        )
-        if args.import_only:
-            return
-        ratio_export = results["export-mine"]["seconds"] / results["export-plain"]["seconds"]
-        print(
-            f"export ratio {ratio_export:.2f}x (target <= 1.3x), "
-            f"peak RSS {results['export-mine']['peak_rss_mb']:.0f} MB (target <= 300 MB)"
-        )
-        if "export-xlsxwriter" in results:
-            ratio = results["export-xlsxwriter"]["seconds"] / results["export-plain"]["seconds"]
-            print(f"xlsxwriter constant_memory / openpyxl write-only: {ratio:.2f}x")
+        if args.base:
+            kinds.insert(0, "import-base")
+        print_results(measure(kinds, seeded, work, args))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if postgres:
+            pg_admin(f"DROP DATABASE IF EXISTS bench_seeded_{os.getpid()}")
 
 
 if __name__ == "__main__":

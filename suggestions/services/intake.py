@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError
 from django.db import connection
+from django.db import models
 from django.db import transaction
 from django.db.models import Max
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from departments.models import CongressSession
 from departments.models import Deputy
@@ -163,18 +163,29 @@ def _number_used(year: int, kind: str, number: int) -> str:
     return f"{year}年度{Kind(kind).label}编号{number}已被使用"
 
 
+def _registered_fields(code: str, *, actor: User, when: dt.datetime, via: str) -> dict:
+    """The fields of the 登记 event that opens an item's timeline, but its item."""
+    return {
+        "action": Event.Action.CREATE,
+        "actor_id": actor.pk,
+        "department_id": actor.department_id,
+        "occurred_at": when,
+        "to_status": Status.DRAFT,
+        "note": _registered_note(code, via),
+    }
+
+
+def _registered_note(code: str, via: str) -> str:
+    return f"登记为{code}" + (f"（{via}）" if via else "")
+
+
 def _registered_event(
     suggestion: Suggestion, *, actor: User, when: dt.datetime, via: str = ""
 ) -> Event:
     """The 登记 event that opens an item's timeline (unsaved)."""
     return Event(
         suggestion=suggestion,
-        action=Event.Action.CREATE,
-        actor=actor,
-        department=actor.department,
-        occurred_at=when,
-        to_status=Status.DRAFT,
-        note=f"登记为{suggestion.code}" + (f"（{via}）" if via else ""),
+        **_registered_fields(suggestion.code, actor=actor, when=when, via=via),
     )
 
 
@@ -237,10 +248,10 @@ def suggestions_bulk_create(
     via: str = "",
 ) -> list[Suggestion]:
     """Register many items, as `suggestion_create` registers one (the same checks,
-    numbering, history with the actor and 登记 event), in bulk: one insert of the items
-    with their history rows, one executemany of the co-signer links, one insert of the
-    events, so 10,000 rows take a handful of queries per batch (bench/README.md). All
-    items or none.
+    numbering, history with the actor and 登记 event), in bulk: one insert of the items,
+    their history rows copied from them by the database, one executemany of the events
+    and one of the co-signer links, so 10,000 rows take a handful of queries per batch
+    (bench/README.md). All items or none.
 
     `via` says where the items come from ("Excel导入"): the history rows' change reason
     and the end of each 登记 note. The refusal for another role names the import, the one
@@ -258,30 +269,31 @@ def suggestions_bulk_create(
     try:
         with transaction.atomic():
             _number_blank(rows)
-            created = bulk_create_with_history(
-                rows,
-                Suggestion,
-                batch_size=500,
-                default_user=actor,
-                default_change_reason=via or None,
-                default_date=when,
-            )
+            created = Suggestion.objects.bulk_create(rows, batch_size=500)
             _fill_ids(created)
-            _link_co_signers(
-                (s.pk, d.pk)
-                for s, facts in zip(created, items, strict=True)
-                for d in _co_signers(facts)
+            ids = [s.pk for s in created]
+            _copy_to_history(ids, actor=actor, when=when, reason=via or None)
+            _insert_many(
+                Event,
+                ("suggestion_id", "note"),
+                ((s.pk, _registered_note(s.code, via)) for s in created),
+                constant=_registered_fields("", actor=actor, when=when, via=via),
             )
-            Event.objects.bulk_create(
-                [_registered_event(s, actor=actor, when=when, via=via) for s in created],
-                batch_size=1000,
+            _insert_many(
+                Suggestion.co_signers.through,
+                ("suggestion_id", "deputy_id"),
+                (
+                    (s.pk, d.pk)
+                    for s, facts in zip(created, items, strict=True)
+                    for d in _co_signers(facts)
+                ),
             )
     except IntegrityError:
         taken = _first_taken(rows)
         if taken is None:
             raise
         _refuse(f"{_number_used(*taken)}。", code="number")
-    similar_index.on_saved([s.pk for s in created])
+    similar_index.on_saved(ids)
     return created
 
 
@@ -336,23 +348,94 @@ def _fill_ids(created: Sequence[Suggestion]) -> None:
         s.pk = ids[(s.year, s.kind, s.number)]
 
 
-def _link_co_signers(pairs: Iterable[tuple[int, int]]) -> None:
-    """Insert (suggestion, deputy) rows of the co-signer link table with one executemany:
-    for 20k rows it takes 0.06 s, the ORM's bulk_create 0.2–0.5 s (bench/README.md).
-    The pairs are unique by construction (co-signers are deduplicated per item); the link
-    table has no history."""
-    through = Suggestion.co_signers.through
-    meta = through._meta
+# The bulk writes below stand in for the ORM's: for 10,000 items its bulk_create of the
+# history rows and events took longer than the items' own insert (bench/README.md, "The
+# import's writes in bulk"), most of it preparing each value of each model instance.
+
+
+def _copy_to_history(
+    ids: Sequence[int], *, actor: User, when: dt.datetime, reason: str | None
+) -> None:
+    """Write the "+" history row of each item just inserted, as simple_history's
+    `bulk_history_create` would (every tracked field, then the date, user, change reason),
+    by copying the item's row in the database: INSERT … SELECT, one statement per 900 ids
+    (SQLite's bound on query parameters), in the order of the ids."""
+    history = Suggestion.history.model
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} "
-        f"({quote(meta.get_field('suggestion').column)}, {quote(meta.get_field('deputy').column)}) "
-        "VALUES (%s, %s)"
+    tracked = history.tracked_fields
+    targets = [quote(history._meta.get_field(f.name).column) for f in tracked]
+    sources = [quote(f.column) for f in tracked]
+    stamp = [
+        (history._meta.get_field(name), value)
+        for name, value in (
+            ("history_date", when),
+            ("history_change_reason", reason),
+            ("history_type", "+"),
+            ("history_user", actor.pk),
+        )
+    ]
+    fields = [f for f, _ in stamp]
+    stamp_values = [f.get_db_prep_save(value, connection) for f, value in stamp]
+    pk = quote(Suggestion._meta.pk.column)
+    head = (
+        f"INSERT INTO {quote(history._meta.db_table)} "
+        f"({', '.join(targets + [quote(f.column) for f in fields])}) "
+        f"SELECT {', '.join(sources + ['%s'] * len(fields))} "
+        f"FROM {quote(Suggestion._meta.db_table)} WHERE {pk} IN "
     )
-    pairs = list(pairs)
-    if pairs:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, pairs)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            cursor.execute(
+                f"{head}({', '.join(['%s'] * len(chunk))}) ORDER BY {pk}",
+                [*stamp_values, *chunk],
+            )
+
+
+def _insert_many(
+    model: type[models.Model],
+    varying: Sequence[str],
+    rows: Iterable[tuple],
+    *,
+    constant: dict | None = None,
+) -> None:
+    """Insert `rows` of `model` without a model instance per row: one executemany, or
+    on PostgreSQL one INSERT … SELECT from arrays.
+    Each row gives the `varying` fields' values (by attname: ids and text, which every
+    driver takes as they are); every other field but the automatic primary key takes the
+    value in `constant` or else its default, prepared for the database once, as the ORM
+    would prepare it. Not for fields the ORM fills on save (auto_now)."""
+    constant = constant or {}
+    meta = model._meta
+    fields = {f.attname: f for f in meta.concrete_fields if f is not meta.pk}
+    fixed = [name for name in fields if name not in varying]
+    fixed_values = tuple(
+        fields[name].get_db_prep_save(
+            constant[name] if name in constant else fields[name].get_default(), connection
+        )
+        for name in fixed
+    )
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(fields[name].column) for name in (*varying, *fixed))
+    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+    rows = list(rows)
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            # SQLite runs it in-process: one prepared statement for every row.
+            values = ", ".join(["%s"] * (len(varying) + len(fixed)))
+            cursor.executemany(f"{head}VALUES ({values})", [row + fixed_values for row in rows])
+            return
+        # Over the network each statement of an executemany is parsed on its own (2.2 s for
+        # 30,000 rows), and a long multi-row VALUES costs psycopg as much to bind: one
+        # statement with an array per varying column.
+        arrays = [f"%s::{fields[name].cast_db_type(connection)}[]" for name in varying]
+        consts = [f"%s::{fields[name].cast_db_type(connection)}" for name in fixed]
+        cursor.execute(
+            f"{head}SELECT {', '.join(['*', *consts])} FROM unnest({', '.join(arrays)})",
+            [*fixed_values, *(list(column) for column in zip(*rows, strict=True))],
+        )
 
 
 @transaction.atomic
