@@ -213,3 +213,39 @@ def test_a_total_past_the_bound_shows_the_estimate_or_a_lower_bound(
     assert {pk for page in backwards for pk in page} == set(expected(""))
     assert rows(start) == expected("")[:4]
     assert link(start.content.decode(), "prev") is None
+
+
+@pytest.mark.parametrize("sort", ["", "due_on", "-title"])
+def test_items_registered_while_paging_neither_skip_nor_repeat_a_row(
+    client, office, items, monkeypatch, sort
+):
+    """Between one page and the next, items are registered that sort before the page's edge
+    and after it, with sort values equal to the page's (ties). Page-number paging would
+    then show a row twice; seek pages show every item that was there once, in order."""
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    client.force_login(office)
+    before = expected(sort)
+    response = client.get(LIST, {"o": sort} if sort else {})
+    seen = rows(response)
+    number = 1000
+    while target := link(response.content.decode(), "next"):
+        edge = Suggestion.objects.get(pk=seen[-1])
+        # Before the next two pages only: ties registered before every page would each
+        # land on the page after, and the walk would never end.
+        for _ in range(2 if number < 1008 else 0):  # a tie of the edge row, one first
+            number += 1
+            SuggestionFactory(
+                year=edge.year,
+                kind=edge.kind,
+                number=number,
+                title=edge.title,
+                due_on=edge.due_on,
+                received_on=edge.received_on,
+            )
+            number += 1
+            SuggestionFactory(year=2099, number=number, title="关于" + "啊" * 3 + "的建议")
+        response = client.get(LIST + target)
+        seen.extend(rows(response))
+    assert len(seen) == len(set(seen)), "a row was shown twice"
+    original = [pk for pk in seen if pk in set(before)]
+    assert original == before, "an item that was there before was skipped or moved"
