@@ -7,7 +7,8 @@ and a decorator). Inside it, `ReplicaRouter` sends reads of the domain's tables 
 "replica"; everything else stays on the primary:
 - every write, and every read outside `replica_reads()`;
 - the tables a request needs to be current: the session, the user and their groups, the
-  second factor, the security records, notices, downloads and the task queue (a replica a
+  API's tokens, the second factor, the security records, notices, downloads and the task
+  queue (a replica a
   second behind would otherwise log a user out, or miss the download just asked for).
 
 A replica lags its primary by however long replication takes: a report or export begun a
@@ -24,11 +25,12 @@ from django.conf import settings
 
 REPLICA = "replica"
 
-# The apps whose tables reports and exports read; the user model (departments.User) is
-# left out by name.
+# The apps whose tables reports and exports read, less the user and the API's tokens (a
+# token issued a moment ago must work at once).
 ROUTED_APPS = frozenset(
     {"departments", "suggestions", "supervision", "reports", "deputies", "similar", "publication"}
 )
+KEPT_ON_PRIMARY = frozenset({settings.AUTH_USER_MODEL, "departments.ApiToken"})
 
 _replica_reads = contextvars.ContextVar("replica_reads", default=False)
 
@@ -50,7 +52,7 @@ class ReplicaRouter:
         if not _replica_reads.get():
             return "default"
         label = model._meta
-        if label.app_label in ROUTED_APPS and label.label != settings.AUTH_USER_MODEL:
+        if label.app_label in ROUTED_APPS and label.label not in KEPT_ON_PRIMARY:
             return REPLICA
         return "default"
 

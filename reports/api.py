@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.db import replica_reads
 from departments.roles import CanReadReports
 from departments.roles import IsRoleUser
 from reports.forms import ReportScopeForm
@@ -38,4 +39,6 @@ class ReportView(APIView):
             raise ValidationError(
                 {field: [str(e) for e in errors] for field, errors in form.errors.items()}
             )
-        return Response(report_to_dict(report_get(**form.report_args())))
+        with replica_reads():  # after the token and the permissions were read on the primary
+            data = report_to_dict(report_get(**form.report_args()))
+        return Response(data)

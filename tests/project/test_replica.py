@@ -16,6 +16,7 @@ from django.contrib.sessions.models import Session
 from config.db import REPLICA
 from config.db import ReplicaRouter
 from config.db import replica_reads
+from departments.models import ApiToken
 from departments.models import Department
 from departments.models import User
 from downloads.models import Download
@@ -33,7 +34,7 @@ def test_only_reads_of_the_domain_inside_replica_reads_go_to_the_replica():
         assert router.db_for_read(Suggestion) == REPLICA
         assert router.db_for_read(Department) == REPLICA
         # What a request needs current stays on the primary.
-        for model in (User, Session, Download, AuditEvent):
+        for model in (User, ApiToken, Session, Download, AuditEvent):
             assert router.db_for_read(model) == "default", model
         assert router.db_for_write(Suggestion) == "default"
     assert router.db_for_read(Suggestion) == "default"
@@ -96,6 +97,12 @@ report = client.get("/reports/", {"year": 2024, "kind": "suggestion"})
 seen["report"] = report.context["report"].assigned
 board = client.get("/dashboard/", {"year": 2024})
 seen["dashboard"] = board.context["report"].assigned
+from config.api_auth import token_issue
+key, _ = token_issue(User.objects.get(username="office-r"))  # on the primary only
+api = client.get(
+    "/api/v1/reports/", {"year": 2024}, HTTP_AUTHORIZATION=f"Token {key}"
+).json()
+seen["api"] = api["suggestions"]["assigned"]
 export = client.get("/suggestions/export.xlsx")
 book = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content)))
 seen["export"] = book.active.max_row - 1
@@ -133,6 +140,8 @@ def test_reports_and_exports_read_the_replica_and_everything_else_the_primary(
     # session and the user were read on the primary (the pages answered, not the login).
     assert seen["replica"] == 1
     assert (seen["report"], seen["dashboard"], seen["export"]) == (1, 1, 1)
+    # So does the API's report, its token (issued after the copy) read on the primary.
+    assert seen["api"] == 1
     # What the export wrote went to the primary.
     assert (seen["export_logs_primary"], seen["export_logs_replica"]) == (1, 0)
 
