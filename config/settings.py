@@ -257,6 +257,8 @@ else:
     raise ImproperlyConfigured(f"FILE_STORAGE must be local or s3, got {FILE_STORAGE!r}")
 # An Excel export longer than this is made in the queue (downloads/), never in a request.
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5000)
+# An import confirmed with more rows is checked and written by the queue's worker.
+IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 5000)
 # 我的待办's count in the navigation is counted again after this many seconds, or after the
 # user's own POST (suggestions.todo_badge); 0 counts on every page.
 TODO_COUNT_SECONDS = env_int("TODO_COUNT_SECONDS", 30)

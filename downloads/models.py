@@ -1,5 +1,5 @@
-"""A file made in the queue for one user (issue 17): an export or a report too long for
-a request.
+"""Work done in the queue for one user (issue 17): an export or a report too long for a
+request, or an Excel import too long to write while the request waits.
 The page shows its progress (rows done of total); a notice links to it when it is ready."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ class Download(models.Model):
     class Kind(models.TextChoices):
         SUGGESTIONS = "suggestions", "建议列表导出（Excel）"
         REPORT = "report", "统计报告"
+        IMPORT = "import", "Excel导入"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -41,11 +42,14 @@ class Download(models.Model):
     file = models.FileField("文件", upload_to="downloads/%Y/%m/", blank=True)
     filename = models.CharField("文件名", max_length=200)
     error = models.CharField("失败原因", max_length=200, blank=True)
+    result = models.TextField(
+        "结果", blank=True, help_text="导入：导入了什么，或未导入时每行的问题（每行一条）"
+    )
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "后台下载"
+        verbose_name = verbose_name_plural = "后台任务"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="download_user_recent")]
 
@@ -58,6 +62,14 @@ class Download(models.Model):
     @property
     def content_type(self) -> str:
         return CONTENT_TYPES[self.fmt]
+
+    @property
+    def is_import(self) -> bool:
+        return self.kind == self.Kind.IMPORT
+
+    @property
+    def result_lines(self) -> list[str]:
+        return self.result.splitlines()
 
     @property
     def finished(self) -> bool:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.shortcuts import render
 
 from downloads.models import Download
+from downloads.services import IMPORT_INLINE_MAX
 from downloads.services import INLINE_MAX
 
 RECENT = 50
@@ -17,7 +18,13 @@ RECENT = 50
 def download_list(request):
     downloads = Download.objects.filter(user=request.user)[:RECENT]
     return render(
-        request, "downloads/list.html", {"downloads": downloads, "inline_max": INLINE_MAX}
+        request,
+        "downloads/list.html",
+        {
+            "downloads": downloads,
+            "inline_max": INLINE_MAX,
+            "import_inline_max": IMPORT_INLINE_MAX,
+        },
     )
 
 

@@ -508,20 +508,26 @@ def notify_recheck_task(*, tasks: Iterable[tuple[object, int]], campaign: str, d
 
 
 def notify_download(*, download):
-    """In-app only: the user's file made in the queue is ready (or could not be made)."""
+    """In-app only: the user's file made in the queue is ready (or could not be made), or
+    the user's queued import is done (or refused)."""
     done = download.status == download.Status.DONE
-    text = (
-        f"{download.get_kind_display()}已生成（{download.rows_done}行），点击下载。"
-        if done
-        else f"{download.get_kind_display()}生成失败，请重新导出。"
-    )
+    if download.is_import:
+        text = (
+            f"“{download.filename}”已导入：{download.result}。"
+            if done
+            else f"“{download.filename}”未能导入，点击查看原因。"
+        )
+    elif done:
+        text = f"{download.get_kind_display()}已生成（{download.rows_done}行），点击下载。"
+    else:
+        text = f"{download.get_kind_display()}生成失败，请重新导出。"
     Notification.objects.bulk_create(
         [
             Notification(
                 recipient_id=download.user_id,
                 download=download,
                 kind=Kind.DOWNLOAD,
-                text=text,
+                text=text[:500],
                 batch=uuid.uuid4(),
             )
         ],

@@ -90,6 +90,7 @@ def import_upload(request):
                         "token": token,
                         "filename": upload.name,
                         "update": update,
+                        "rows": report.data_rows,
                     }
                 else:
                     request.session.pop(SESSION_KEY, None)
@@ -112,6 +113,8 @@ def _preview(request, report: imports.ImportReport, *, token: str, update: bool,
             "errors_by_row": report.errors_by_row(),
             "preview_rows": report.rows[:PREVIEW_ROWS],
             "preview_limit": PREVIEW_ROWS,
+            "queued": report.data_rows > downloads.IMPORT_INLINE_MAX,
+            "inline_max": downloads.IMPORT_INLINE_MAX,
             "form": ImportUploadForm(initial={"update": update}),
         },
         status=status,
@@ -129,6 +132,8 @@ def import_confirm(request):
             request, "导入预览已失效（可能已在其他窗口导入或重新上传），请重新上传文件。"
         )
         return redirect("excel:import")
+    if pending.get("rows", 0) > downloads.IMPORT_INLINE_MAX:
+        return _queue_import(request, pending)
     try:
         data = preview_read(token)
     except (OSError, ValueError):
@@ -157,6 +162,30 @@ def import_confirm(request):
     )
     messages.success(request, f"已导入“{report.filename}”：{report.summary()}。")
     return redirect(f"{reverse('suggestions:list')}?status=draft")
+
+
+def _queue_import(request, pending: dict):
+    """Too long to check and write while the request waits (issue 17): the worker does it,
+    the download's page shows its progress, a notice tells the result."""
+    download = downloads.import_request(
+        user=request.user,
+        token=pending["token"],
+        filename=pending.get("filename", ""),
+        update=bool(pending.get("update")),
+    )
+    request.session.pop(SESSION_KEY, None)
+    audit.record(
+        audit.Kind.IMPORT,
+        request=request,
+        obj=download.filename,
+        detail=f"转入后台导入（第{download.pk}号），{pending['rows']}行",
+    )
+    messages.info(
+        request,
+        f"文件有{pending['rows']}行，超过{downloads.IMPORT_INLINE_MAX}行，已转入后台导入；"
+        "完成后会在站内提醒中通知您。",
+    )
+    return redirect(download)
 
 
 @replica_reads()

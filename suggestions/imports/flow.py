@@ -1,5 +1,11 @@
 """The import: check the file, then register its rows through the services, all in one
-transaction or nothing."""
+transaction or nothing.
+
+The check reads and writes nothing that the write depends on being unchanged: a number
+registered meanwhile by someone else breaks the unique constraint, and a draft edited
+meanwhile fails `suggestion_update`'s version check, and either rolls the whole write
+back. So the check runs before the write's transaction, where a queued import's progress
+(rows checked) can be seen by the page that polls it."""
 
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from suggestions.imports.rows import CREATE
 from suggestions.imports.rows import UPDATE
 from suggestions.imports.rows import ImportReport
 from suggestions.imports.rows import ParsedRow
+from suggestions.imports.rows import Progress
 from suggestions.imports.rows import RowError
 from suggestions.imports.rows import validate_file
 
@@ -41,21 +48,22 @@ def import_file(
     update: bool = False,
     dry_run: bool = False,
     when: dt.datetime | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Validate, then (unless `dry_run` or anything is wrong) import, in one transaction.
 
     Raises ImportFileError for an unreadable file, and the services' ValidationError for
     an actor who may not import; row problems come back in the report, with nothing
-    written.
+    written. `progress` hears how many rows are checked (see `validate_rows`).
     """
     today = timezone.localdate(when) if when else None
+    report = validate_file(data, filename=filename, update=update, today=today, progress=progress)
+    if report.errors or dry_run:
+        return report
+    if actor is None:
+        raise ValueError("import_file() needs an actor unless dry_run")
     try:
         with transaction.atomic():
-            report = validate_file(data, filename=filename, update=update, today=today)
-            if report.errors or dry_run:
-                return report
-            if actor is None:
-                raise ValueError("import_file() needs an actor unless dry_run")
             _register(report.rows, actor=actor, when=when or timezone.now())
             report.imported = True
             return report

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from suggestions.models import Suggestion
 from suggestions.models import suggestion_code
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+PROGRESS_EVERY = 1_000  # rows checked between two calls of a `progress` callback
 ACTION_LABELS = {CREATE: "新增", UPDATE: "更新", UNCHANGED: "已登记，内容相同，跳过"}
 
 
@@ -127,26 +129,41 @@ class ImportReport:
         return "，".join(parts)
 
 
+Progress = Callable[[int, int], None]  # (rows checked, rows in the sheet)
+
+
 def validate_file(
-    data: bytes, *, filename: str = "", update: bool = False, today: dt.date | None = None
+    data: bytes,
+    *,
+    filename: str = "",
+    update: bool = False,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Read and check a file. Raises ImportFileError for a file that cannot be read."""
     raw = read_sheet(data, filename)
-    report = validate_rows(raw, update=update, today=today)
+    report = validate_rows(raw, update=update, today=today, progress=progress)
     report.filename = filename
     return report
 
 
 def validate_rows(
-    raw: RawSheet, *, update: bool = False, today: dt.date | None = None
+    raw: RawSheet,
+    *,
+    update: bool = False,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Check every row against the rules and the database; never writes."""
+    """Check every row against the rules and the database; never writes. `progress`, if
+    given, hears every `PROGRESS_EVERY` rows how many are checked."""
     report = ImportReport(
         sheet=raw.sheet, header_row=raw.header_row, ignored_columns=raw.ignored_columns
     )
     lookups = Lookups(today or timezone.localdate())
     seen: dict[tuple[int, str, int], int] = {}
-    for row_number, values in raw.rows:
+    for done, (row_number, values) in enumerate(raw.rows):
+        if progress and done and done % PROGRESS_EVERY == 0:
+            progress(done, len(raw.rows))
         if clean_text(values.get("number")) == EXAMPLE_MARK:
             report.example_rows.append(row_number)
             continue
