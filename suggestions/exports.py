@@ -118,7 +118,7 @@ PREFIX = {Kind.SUGGESTION: "建", Kind.COMMUNITY_OPINION: "社"}
 def export_queryset(user: User, params: Mapping, *, today: dt.date):
     """The list page's rows for these query parameters, in the list page's order."""
     filterset = SuggestionFilter(
-        params or None, queryset=suggestion_list(user, today=today), today=today
+        params or None, queryset=suggestion_list(user, today=today), today=today, user=user
     )
     qs = filterset.qs if filterset.is_bound else filterset.queryset
     if not params.get("o"):

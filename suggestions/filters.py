@@ -38,6 +38,8 @@ from suggestions.selectors import filter_due_soon
 from suggestions.selectors import filter_on_track
 from suggestions.selectors import filter_overdue
 from suggestions.sql import InIds
+from suggestions.workspace import TODO_LABELS
+from suggestions.workspace import todo_section
 
 MAX_SEARCH_WORDS = 8
 
@@ -255,6 +257,13 @@ class SuggestionFilter(django_filters.FilterSet):
         label="代表", queryset=Deputy.objects.all(), method="filter_deputy", widget=DeputySelect
     )
     topic = django_filters.ChoiceFilter(label="主题分类", choices=Topic.choices)
+    # 我的待办's 查看全部: every item of one of the user's sections (suggestions/workspace.py).
+    todo = django_filters.ChoiceFilter(
+        label="我的待办",
+        choices=list(TODO_LABELS.items()),
+        method="filter_todo",
+        widget=forms.HiddenInput,
+    )
     o = NullsLastOrderingFilter(
         label="排序",
         fields=ORDERING_FIELDS,
@@ -273,9 +282,10 @@ class SuggestionFilter(django_filters.FilterSet):
         model = Suggestion
         fields: list[str] = []
 
-    def __init__(self, *args, today=None, window: DueSoon | None = None, **kwargs):
+    def __init__(self, *args, today=None, window: DueSoon | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        self.user = user or getattr(self.request, "user", None)
         if window is not None:
             # The page read the policy already: its working days name the choice.
             deadline = self.form.fields["deadline"]
@@ -293,6 +303,11 @@ class SuggestionFilter(django_filters.FilterSet):
                 choices = list(field.choices)
                 if choices and choices[0][0] == "":
                     field.choices = [("", "（全部）"), *choices[1:]]
+
+    def filter_todo(self, queryset, name, value):
+        """A section the user's 我的待办 does not have selects nothing."""
+        condition = todo_section(self.user, value, today=self.today) if self.user else None
+        return queryset.filter(condition) if condition is not None else queryset.none()
 
     def filter_text(self, queryset, name, value):
         return search_text(queryset, value)

@@ -13,7 +13,7 @@ import time
 
 from django.conf import settings
 
-from suggestions.selectors import todo_count
+from suggestions.workspace import todo_count
 
 KEY = "todo_count"
 

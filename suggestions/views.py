@@ -47,8 +47,9 @@ from suggestions.selectors import filter_overdue
 from suggestions.selectors import suggestion_get
 from suggestions.selectors import suggestion_list
 from suggestions.selectors import suggestions_visible_to
-from suggestions.selectors import workspace_sections
 from suggestions.selectors import years_of
+from suggestions.workspace import TODO_LABELS
+from suggestions.workspace import workspace_sections
 
 PAGE_SIZE = 50
 
@@ -104,6 +105,7 @@ def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
         queryset=suggestion_list(request.user, today=today, window=window),
         today=today,
         window=window,
+        user=request.user,
     )
     qs = filterset.qs if filterset.is_bound else filterset.queryset
     sort = filterset.form.cleaned_data.get("o") if filterset.is_bound else None
@@ -124,11 +126,12 @@ def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
         "has_drafts": any(s.status == Status.DRAFT for s in page),
         "bulk_form": bulk_form or forms.BulkAssignForm(),
         "full_query": request.GET.urlencode(),
+        "todo_label": TODO_LABELS.get(request.GET.get("todo", "")),
         "primary_filters": PRIMARY_FILTERS,
         "more_active": sum(
             1
             for name in filterset.form.fields
-            if name not in (*PRIMARY_FILTERS, "o") and request.GET.get(name)
+            if name not in (*PRIMARY_FILTERS, "o", "todo") and request.GET.get(name)
         ),
         # Read only by the full page's filter bar (a query set: the partial never asks).
         "saved_filters": request.user.saved_filters.all(),

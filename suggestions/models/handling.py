@@ -69,7 +69,7 @@ class Assignment(models.Model):
                 fields=["department", "is_active", "suggestion"], name="assign_dept_active"
             ),
             # 待办计数: the items a department leads, and those where as a co department it
-            # has not acknowledged or not given its opinion (suggestions.selectors.todo_count).
+            # has not acknowledged or not given its opinion (suggestions.workspace.todo_count).
             models.Index(
                 fields=["department", "suggestion"],
                 condition=Q(is_active=True, role="lead"),

@@ -236,7 +236,7 @@ class Suggestion(models.Model):
             *sort_indexes("first_replied_on", "replied"),
             models.Index(fields=["received_on", "id"], name="sugg_received_asc"),
             models.Index(fields=["number", "id"], name="sugg_number_asc"),
-            # 待办计数 (suggestions.selectors.todo_count), each a few index-only reads:
+            # 待办计数 (suggestions.workspace.todo_count), each a few index-only reads:
             # the overdue items, the handlers' open items, the office's waiting ones.
             models.Index(fields=["due_on"], condition=OPEN, name="sugg_open_due"),
             models.Index(fields=["id", "status"], condition=OPEN & WORKED, name="sugg_open_worked"),
@@ -245,7 +245,7 @@ class Suggestion(models.Model):
             models.Index(
                 fields=["status"], condition=models.Q(key_supervision=True), name="sugg_key"
             ),
-            # 我的待办 (suggestions.selectors.workspace_sections), the first items of a
+            # 我的待办 (suggestions.workspace.workspace_sections), the first items of a
             # section in its order (due date, year, number, pk): the overdue and due-soon
             # items, and the open items a department works on (with their status, which
             # picks 办理中 and 重新办理), walked until its first items are found.

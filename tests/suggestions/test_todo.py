@@ -10,8 +10,8 @@ from django.urls import reverse
 from suggestions import services
 from suggestions.models import Assignment
 from suggestions.models import Suggestion
-from suggestions.selectors import todo_count
-from suggestions.selectors import workspace_sections
+from suggestions.workspace import todo_count
+from suggestions.workspace import workspace_sections
 from tests.suggestions.test_views_queries import Builder
 from tests.suggestions.test_views_queries import builder  # noqa: F401 (fixture)
 from tests.suggestions.test_views_queries import users_by_role  # noqa: F401 (fixture)

@@ -10,10 +10,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from suggestions import selectors
+from suggestions import workspace
 from suggestions.models import Assignment
 from suggestions.models import Suggestion
-from suggestions.selectors import workspace_sections
+from suggestions.workspace import workspace_sections
 from tests.suggestions.test_views_queries import WORKSPACE_QUERIES
 from tests.suggestions.test_views_queries import Builder
 from tests.suggestions.test_views_queries import builder  # noqa: F401 (fixture)
@@ -26,7 +26,7 @@ LIST = reverse("suggestions:list")
 
 @pytest.fixture
 def limit(monkeypatch):
-    monkeypatch.setattr(selectors, "SECTION_LIMIT", 2)
+    monkeypatch.setattr(workspace, "SECTION_LIMIT", 2)
     return 2
 
 
@@ -83,10 +83,10 @@ def test_a_handler_section_takes_its_first_items_from_lead_and_co_by_the_date_ow
     limit,
 ):
     """区房管局 leads two overdue items and owes its opinion on a third, whose opinion was
-    due first: the section lists that one, then the lead item due first; the list page
-    cannot select what a department owes, so there is no link."""
+    due first: the section lists that one, then the lead item due first; 查看全部 opens
+    the list page on the section's every item (`todo=overdue`)."""
     first_lead = due(builder.overdue(), dt.date(2024, 5, 1))
-    due(builder.overdue(), dt.date(2024, 5, 2))
+    second_lead = due(builder.overdue(), dt.date(2024, 5, 2))
     co = builder.as_co()
     opinion_due = dt.date(2024, 1, 10)
     Assignment.objects.filter(suggestion=co, department=lead_department).update(
@@ -96,7 +96,7 @@ def test_a_handler_section_takes_its_first_items_from_lead_and_co_by_the_date_ow
     overdue = section(sections, "overdue")
     assert [item.pk for item in overdue] == [co.pk, first_lead.pk]
     assert overdue[0].owed_on == opinion_due
-    assert overdue.capped and overdue.list_query == ""
+    assert overdue.capped and overdue.list_query == "todo=overdue&o=due_on"
     # 待签收 holds the same three: its first two are listed above, so it lists none, yet
     # it says that it has more rather than "暂无".
     signing = section(sections, "acknowledge")
@@ -106,9 +106,13 @@ def test_a_handler_section_takes_its_first_items_from_lead_and_co_by_the_date_ow
     client.force_login(lead_handler)
     page = client.get(WORKSPACE).content.decode()
     assert "本项超过 2 件" in card(page, "overdue")
-    assert "查看全部" not in card(page, "overdue")
+    assert f'<a href="{LIST}?todo=overdue&amp;o=due_on">查看全部</a>' in card(page, "overdue")
     assert "本项超过 2 件" in card(page, "acknowledge")
     assert "待签收：暂无" not in page
+    listed = client.get(f"{LIST}?{overdue.list_query}")
+    # All three, in the list's order by the items' own 期限 (the list has no date owed).
+    assert [item.pk for item in listed.context["page"]] == [first_lead.pk, second_lead.pk, co.pk]
+    assert "仅列出我的待办中“已超期”的建议" in listed.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -118,6 +122,12 @@ def test_a_handler_section_takes_its_first_items_from_lead_and_co_by_the_date_ow
         ("supervisor", "overdue", "overdue"),
         ("supervisor", "key_supervision", "key"),
         ("supervisor", "follow_up", "replied"),
+        ("office", "draft", "draft"),
+        ("office", "return_requests", "pending_return"),
+        ("office", "extension_requests", "pending_extension"),
+        ("lead", "in_progress", "in_progress"),
+        ("lead", "co_opinion", "as_co_signed"),
+        ("lead", "acknowledge", "assigned"),
     ],
 )
 def test_every_link_lists_the_sections_items(
@@ -147,10 +157,29 @@ def test_capped_sections_run_the_same_queries(
     role,
     monkeypatch,
 ):
-    monkeypatch.setattr(selectors, "SECTION_LIMIT", 1)
+    monkeypatch.setattr(workspace, "SECTION_LIMIT", 1)
     builder.mixed(2 * len(Builder.KINDS))
     client.force_login(users_by_role[role])
     response, queries = count_queries(client, WORKSPACE)
     sections = response.context["sections"]
     assert any(items.capped for _, _, items in sections), role
     assert len(queries) == WORKSPACE_QUERIES[role][1], (role, queries)
+
+
+def test_a_section_of_another_role_or_no_section_selects_nothing(
+    client,
+    builder,  # noqa: F811
+    users_by_role,  # noqa: F811
+):
+    """`todo=` reads the user's own 我的待办: the office has no 待签收, and a handler's list
+    never reaches beyond its department whatever the section named."""
+    builder.mixed(1)
+    client.force_login(users_by_role["office"])
+    response = client.get(f"{LIST}?todo=acknowledge")
+    assert response.status_code == 200 and list(response.context["page"]) == []
+    client.force_login(users_by_role["lead"])
+    mine = set(workspace.suggestions_visible_to(users_by_role["lead"]).values_list("pk", flat=True))
+    for key in workspace.TODO_LABELS:
+        listed = {item.pk for item in client.get(f"{LIST}?todo={key}").context["page"]}
+        assert listed <= mine, key
+    assert client.get(f"{LIST}?todo=nonsense").status_code == 200
