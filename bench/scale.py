@@ -36,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+# As deployed: the navigation's 待办 count kept 30 s in the session (the tests' settings: 0).
+os.environ.setdefault("TODO_COUNT_SECONDS", "30")
 
 import django  # noqa: E402
 

@@ -32,7 +32,9 @@ from suggestions.models import OPEN_STATUSES
 from suggestions.models import TO_ASSIGN
 from suggestions.models import TO_RATE
 from suggestions.models import Assignment
+from suggestions.models import Countersign
 from suggestions.models import ExtensionRequest
+from suggestions.models import ReplyDraft
 from suggestions.models import RequestStatus
 from suggestions.models import ReturnRequest
 from suggestions.models import Status
@@ -170,6 +172,9 @@ def _handler_sections(user: User, today: dt.date) -> list[Section]:
             "待提交会办意见",
             (_co_ids(co.filter(opinion="")),),
         ),
+        Section(
+            "countersign", "待会签的答复稿", (_co_ids(co.filter(_awaiting_countersign(user))),)
+        ),
         Section("rework", "重新办理", (_ids(lead.filter(status=Status.REWORK), BY_DUE),)),
         Section("in_progress", "办理中", (_ids(lead.filter(status=Status.IN_PROGRESS), BY_DUE),)),
         Section(
@@ -186,6 +191,22 @@ def _handler_sections(user: User, today: dt.date) -> list[Section]:
             order=BY_REPLIED,
         ),
     ]
+
+
+def _drafts_at(stage: str) -> QuerySet:
+    """The items whose reply draft in play is at `stage` (at most one draft is in play per
+    item: the partial unique index reply_draft_one_open holds them)."""
+    return ReplyDraft.objects.filter(stage=stage).values("suggestion_id")
+
+
+def _awaiting_countersign(user: User) -> Q:
+    """A co assignment whose item's draft waits for its department's 会签."""
+    signed = Countersign.objects.filter(
+        draft__suggestion_id=OuterRef("suggestion_id"),
+        draft__stage=ReplyDraft.Stage.COUNTERSIGN,
+        department_id=user.department_id,
+    )
+    return Q(suggestion_id__in=_drafts_at(ReplyDraft.Stage.COUNTERSIGN)) & ~Exists(signed)
 
 
 def _overdue(rows: QuerySet, today: dt.date) -> Section:
@@ -219,6 +240,11 @@ def _office_sections(rows: QuerySet, today: dt.date) -> list[Section]:
             "extension_requests",
             "待审批的延期申请",
             (_ids(rows.filter(pk__in=pending[ExtensionRequest]), BY_DUE),),
+        ),
+        Section(
+            "reply_review",
+            "待审核的答复稿",
+            (_ids(rows.filter(pk__in=_drafts_at(ReplyDraft.Stage.REVIEW)), BY_DUE),),
         ),
         # A merged item is assigned with its primary (DESIGN §11); the list's 待交办 shows
         # merged items too, so it cannot list this section.
@@ -272,11 +298,13 @@ TODO_LABELS = {
     "due_soon": "即将到期",
     "acknowledge": "待签收",
     "co_opinion": "待提交会办意见",
+    "countersign": "待会签的答复稿",
     "rework": "重新办理",
     "in_progress": "办理中",
     "follow_up": "正在解决、计划解决，待跟踪",
     "return_requests": "待审批的退办申请",
     "extension_requests": "待审批的延期申请",
+    "reply_review": "待审核的答复稿",
     "draft": "待交办",
     "feedback": "已答复，待登记代表意见",
     "key_supervision": "重点督办",
@@ -362,21 +390,26 @@ def _count_all(*parts: QuerySet) -> int:
 def _handler_todo(user: User, rows: QuerySet) -> int:
     """The items a handler's department works on (WORKED_HERE) and owes something on:
     leading an open item, or as a co department of an item being handled, not yet
-    acknowledged or without its opinion — the union of _handler_owing's and 待签收's
-    conditions, as one department holds one active assignment of an item. Each part's
+    acknowledged, without its opinion, or with the lead's draft to countersign — the
+    union of its sections' conditions, as one department holds one active assignment of
+    an item. Each part's
     assignment condition implies the handler's visibility, so it is not repeated."""
     mine = Assignment.objects.filter(department_id=user.department_id, is_active=True)
     lead = mine.filter(role=Assignment.Role.LEAD)
     co_owing = mine.filter(role=Assignment.Role.CO).filter(
         Q(acknowledged_at__isnull=True) | Q(opinion="")
     )
+    # A draft waits for the department's 会签 only once its opinion is in (so not owing).
+    co_signing = (
+        mine.filter(role=Assignment.Role.CO, acknowledged_at__isnull=False)
+        .exclude(opinion="")
+        .filter(_awaiting_countersign(user))
+    )
     rows = rows.filter(WORKED_HERE)
     return _count_all(
         rows.filter(status__in=OPEN_STATUSES, pk__in=lead.values("suggestion_id")),
-        rows.filter(
-            status__in=[Status.ASSIGNED, Status.IN_PROGRESS],
-            pk__in=co_owing.values("suggestion_id"),
-        ),
+        rows.filter(status__in=BEING_HANDLED, pk__in=co_owing.values("suggestion_id")),
+        rows.filter(status__in=BEING_HANDLED, pk__in=co_signing.values("suggestion_id")),
     )
 
 
@@ -407,6 +440,9 @@ def todo_count(user: User, *, today: dt.date | None = None) -> int:
             rows.filter(to_rate),
             requested.filter(pk__in=returns),
             requested.filter(pk__in=extensions).exclude(pk__in=returns),
+            requested.filter(pk__in=_drafts_at(ReplyDraft.Stage.REVIEW))
+            .exclude(pk__in=returns)
+            .exclude(pk__in=extensions),
         )
     if roles.is_supervisor(user):
         key = Q(key_supervision=True) & ~Q(status__in=ENDED_STATUSES)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from suggestions import services
 from suggestions import views
 from suggestions.models import FollowUp
+from suggestions.models import HandlingPolicy
 from suggestions.models import Kind
 from suggestions.models import Outcome
 from suggestions.models import Satisfaction
@@ -143,6 +144,43 @@ class Builder:
         services.assignment_acknowledge(suggestion=s, actor=self.lead_handler)
         return Suggestion.objects.get(pk=s.pk)
 
+    def _drafted(self, *, review: bool, countersign: bool, lead, co, co_actor, lead_actor):
+        """A reply draft in play, the policy's switches on while it is written only (the
+        other kinds reply directly)."""
+        s = self.assigned(lead=lead, co=[co])
+        services.assignment_acknowledge(suggestion=s, actor=lead_actor)
+        services.assignment_acknowledge(suggestion=s, actor=co_actor)
+        services.co_opinion_submit(suggestion=s, actor=co_actor, opinion="同意。")
+        HandlingPolicy.objects.update_or_create(
+            pk=1, defaults={"reply_review": review, "countersign": countersign}
+        )
+        try:
+            services.reply_draft_submit(
+                suggestion=Suggestion.objects.get(pk=s.pk),
+                actor=lead_actor,
+                outcome=Outcome.RESOLVED,
+                text="答复。",
+            )
+        finally:
+            HandlingPolicy.objects.filter(pk=1).update(reply_review=False, countersign=False)
+        return Suggestion.objects.get(pk=s.pk)
+
+    def under_review(self) -> Suggestion:
+        """区房管局's reply draft waits for the office's review."""
+        lead, co = self.lead_dep, self.co_dep
+        return self._drafted(
+            review=True, countersign=False, lead=lead, co=co,
+            lead_actor=self.lead_handler, co_actor=self.co_handler,
+        )  # fmt: skip
+
+    def to_countersign(self) -> Suggestion:
+        """区房管局 is the co department here, and the lead's draft waits for its 会签."""
+        lead, co = self.co_dep, self.lead_dep
+        return self._drafted(
+            review=False, countersign=True, lead=lead, co=co,
+            lead_actor=self.co_handler, co_actor=self.lead_handler,
+        )  # fmt: skip
+
     KINDS = (
         "draft",
         "assigned",
@@ -156,6 +194,8 @@ class Builder:
         "pending_extension",
         "as_co",
         "as_co_signed",
+        "under_review",
+        "to_countersign",
     )
 
     def mixed(self, n: int) -> list[Suggestion]:
@@ -344,11 +384,11 @@ def test_detail_query_count_with_more_records_on_the_item(client, builder, offic
 # and calendar slice a second time for their threshold.
 WORKSPACE_QUERIES = {
     # 4 policy, 5 calendar (deadline column), 6 policy, 7 calendar (due-soon section),
-    # 8-21 seven sections x 2, 22 the department in the header, 23 the 复查任务 of the
+    # 8-23 eight sections x 2, 24 the department in the header, 25 the 复查任务 of the
     # re-check campaigns (supervision_tags).
-    "lead": (7, REQUEST + 4 + 7 * 2 + HEADER_DEPARTMENT + 1),
-    # 4-7 as above, 8-19 six sections x 2.
-    "office": (6, REQUEST + 4 + 6 * 2),
+    "lead": (8, REQUEST + 4 + 8 * 2 + HEADER_DEPARTMENT + 1),
+    # 4-7 as above, 8-21 seven sections x 2.
+    "office": (7, REQUEST + 4 + 7 * 2),
     # 4 policy, 5 calendar, 6-11 three sections x 2.
     "supervisor": (3, REQUEST + 2 + 3 * 2),
 }
