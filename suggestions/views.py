@@ -98,6 +98,14 @@ PRIMARY_FILTERS = ("q", "year", "department", "deputy", "deadline")
 
 
 SHOW_BULK_FORM = "bulk"
+_PK = 987654321
+
+
+def _link_rows(rows) -> None:
+    """Each row's link (`s.detail_url`) from one `reverse()` instead of one a row."""
+    head, tail = reverse("suggestions:detail", args=[_PK]).split(str(_PK))
+    for s in rows:
+        s.detail_url = f"{head}{s.pk}{tail}"
 
 
 def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
@@ -122,12 +130,16 @@ def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
         params.pop(name, None)
     if bulk_form is None and request.GET.get(SHOW_BULK_FORM):
         bulk_form = forms.BulkAssignForm()
+    _link_rows(page)
     return {
         "filter": filterset,
         "page": page,
         "query": params.urlencode(),
         "sort": request.GET.get("o", ""),
         "deadline_labels": DeadlineState.LABELS,
+        # The rows' labels looked up in one dict each (get_FOO_display builds its own).
+        "status_labels": dict(Status.choices),
+        "outcome_labels": dict(Outcome.choices),
         "can_assign": roles.may_register(request.user),
         "can_print": roles.may_print_documents(request.user),
         "can_select": roles.may_register(request.user) or roles.may_print_documents(request.user),

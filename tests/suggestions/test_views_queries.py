@@ -563,6 +563,22 @@ def test_pagination_links_keep_the_filters(client, office, catalog, monkeypatch)
     assert "共 3 件，第 2 / 3 页" in second
 
 
+def test_each_row_links_to_its_item_with_its_status_and_outcome(client, office, catalog):
+    items, _ = catalog
+    client.force_login(office)
+    page = client.get(LIST).content.decode()
+    for s in items.values():
+        link = f'<a href="{reverse("suggestions:detail", args=[s.pk])}">{html.escape(s.title)}</a>'
+        assert link in page
+    rows = re.findall(r'<tr class="deadline-.*?</tr>', page, re.S)
+    statuses = {re.search(r'class="status status-[a-z_]+">([^<]+)<', r).group(1) for r in rows}
+    assert statuses >= {"待交办", "已交办", "重新办理", "已办结"}
+    outcomes = {
+        re.search(r'data-label="办理结果" class="nowrap">([^<]+)<', r).group(1) for r in rows
+    }
+    assert outcomes == {"—", "计划解决", "已经解决"}
+
+
 def test_real_page_size_with_51_items(client, office, db):
     SuggestionFactory.create_batch(51)
     client.force_login(office)
