@@ -32,6 +32,7 @@ from suggestions.paging import Key
 from suggestions.paging import order_keys
 from suggestions.pickers import DepartmentSelect
 from suggestions.pickers import DeputySelect
+from suggestions.plain_widgets import PlainForm
 from suggestions.selectors import DeadlineState
 from suggestions.selectors import DueSoon
 from suggestions.selectors import filter_due_soon
@@ -281,6 +282,8 @@ class SuggestionFilter(django_filters.FilterSet):
     class Meta:
         model = Suggestion
         fields: list[str] = []
+        # Its fields written in Python, not through the widget templates (issue 17).
+        form = PlainForm
 
     def __init__(self, *args, today=None, window: DueSoon | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)

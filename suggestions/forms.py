@@ -27,6 +27,7 @@ from suggestions.pickers import DepartmentSelect
 from suggestions.pickers import DepartmentSelectMultiple
 from suggestions.pickers import DeputySelect
 from suggestions.pickers import DeputySelectMultiple
+from suggestions.plain_widgets import PlainForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
@@ -142,7 +143,7 @@ class ReassignForm(AssignForm):
     reason = forms.CharField(label="重新交办原因", widget=TEXTAREA, required=False)
 
 
-class BulkAssignForm(forms.Form):
+class BulkAssignForm(PlainForm):
     ids = forms.ModelMultipleChoiceField(
         queryset=Suggestion.objects.none(), error_messages={"required": "请先勾选要交办的建议。"}
     )

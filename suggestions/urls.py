@@ -13,6 +13,7 @@ urlpatterns = [
     path("suggestions/", views.suggestion_list_view, name="list"),
     path("suggestions/new/", views.suggestion_create, name="create"),
     path("suggestions/bulk-assign/", views.bulk_assign, name="bulk_assign"),
+    path("suggestions/bulk-assign/form/", views.bulk_assign_form, name="bulk_assign_form"),
     path("suggestions/pick/<slug:source>/", pickers.picker_options, name="picker"),
     path("suggestions/similar/", similar_views.panel, name="similar"),
     path("suggestions/filters/save/", saved_filters.save, name="filter_save"),

@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
 
 from departments import roles
@@ -97,6 +98,17 @@ def home(request):
 PRIMARY_FILTERS = ("q", "year", "department", "deputy", "deadline")
 
 
+SHOW_BULK_FORM = "bulk"
+_PK = 987654321
+
+
+def _link_rows(rows) -> None:
+    """Each row's link (`s.detail_url`) from one `reverse()` instead of one a row."""
+    head, tail = reverse("suggestions:detail", args=[_PK]).split(str(_PK))
+    for s in rows:
+        s.detail_url = f"{head}{s.pk}{tail}"
+
+
 def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
     today = timezone.localdate()
     window = due_soon(today)
@@ -112,20 +124,30 @@ def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
     keys = list_keys(request.GET, sort)
     page = paging.list_page(request.GET, qs, keys, per_page=PAGE_SIZE)
     params = request.GET.copy()
+    # 批量交办's fields come on demand (bulk_assign_form): on a page without JavaScript,
+    # the link to them asks for this page again with `bulk=1`, which no other link keeps.
+    params.pop(SHOW_BULK_FORM, None)
+    full_query = params.urlencode()
     for name in paging.PAGE_PARAMS:
         params.pop(name, None)
+    if bulk_form is None and request.GET.get(SHOW_BULK_FORM):
+        bulk_form = forms.BulkAssignForm()
+    _link_rows(page)
     return {
         "filter": filterset,
         "page": page,
         "query": params.urlencode(),
         "sort": request.GET.get("o", ""),
         "deadline_labels": DeadlineState.LABELS,
+        # The rows' labels looked up in one dict each (get_FOO_display builds its own).
+        "status_labels": dict(Status.choices),
+        "outcome_labels": dict(Outcome.choices),
         "can_assign": roles.may_register(request.user),
         "can_print": roles.may_print_documents(request.user),
         "can_select": roles.may_register(request.user) or roles.may_print_documents(request.user),
         "has_drafts": any(s.status == Status.DRAFT for s in page),
-        "bulk_form": bulk_form or forms.BulkAssignForm(),
-        "full_query": request.GET.urlencode(),
+        "bulk_form": bulk_form,
+        "full_query": full_query,
         "todo_label": TODO_LABELS.get(request.GET.get("todo", "")),
         "primary_filters": PRIMARY_FILTERS,
         "more_active": sum(
@@ -145,11 +167,24 @@ def suggestion_list_view(request):
     return render(request, "suggestions/suggestion_list.html", context)
 
 
+BULK_ASSIGN_REFUSED = "只有区政府办公室工作人员可以交办建议。"
+
+
+@require_GET
+def bulk_assign_form(request):
+    """批量交办's fields (主办单位, 会办单位, 交办日期 and the button), asked for by the list
+    when the office opens them: the list no longer renders the two department lists on
+    every page (issue 17). They join the list's form around them (#bulk-assign)."""
+    if not roles.may_register(request.user):
+        raise PermissionDenied(BULK_ASSIGN_REFUSED)
+    return render(request, "suggestions/_bulk_assign.html", {"bulk_form": forms.BulkAssignForm()})
+
+
 @require_POST
 def bulk_assign(request):
     """Assign several drafts at once; all of them or none."""
     if not roles.may_register(request.user):
-        raise PermissionDenied("只有区政府办公室工作人员可以交办建议。")
+        raise PermissionDenied(BULK_ASSIGN_REFUSED)
     query = request.POST.get("query", "")
     form = forms.BulkAssignForm(
         request.POST,

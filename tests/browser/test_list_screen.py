@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from suggestions import services
 from tests.browser.conftest import login
+from tests.browser.helpers import pick
 from tests.factories import DepartmentFactory
 from tests.factories import DeputyFactory
 from tests.factories import SuggestionFactory
@@ -118,3 +119,19 @@ def test_the_keyword_finds_deputies_and_every_word_must_match(page, live_server,
     keyword.fill("电梯 维保")  # both words: only the second
     expect(titles).to_have_count(1)
     expect(titles.first).to_have_text("关于电梯维保的建议")
+
+
+def test_bulk_assign_fields_load_when_a_draft_is_ticked(page, live_server, items):
+    """The list carries no department lists; ticking a draft brings 批量交办's fields into
+    the same form, whose pickers work as elsewhere, and the drafts are assigned."""
+    login(page, live_server, "office")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/suggestions/?q=环境的建议00")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    assert page.locator('select[name="lead"]').count() == 0
+    page.locator('input[name="ids"]').first.check()
+    expect(page.locator(".field-lead .ts-control")).to_be_visible()
+    pick(page, "主办单位", "区房管局")
+    page.get_by_role("button", name="交办所选建议").click()
+    expect(page.get_by_role("status")).to_contain_text("已将1件建议交办给区房管局。")
+    page.wait_for_url("**/suggestions/?q=*")

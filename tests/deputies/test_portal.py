@@ -84,6 +84,7 @@ def office_and_handler_urls(portal) -> list[str]:
         reverse("suggestions:list"),
         reverse("suggestions:create"),
         reverse("suggestions:bulk_assign"),
+        reverse("suggestions:bulk_assign_form"),
         reverse("suggestions:detail", args=[own.pk]),
         reverse("suggestions:detail", args=[portal.others.pk]),
         reverse("suggestions:action", args=[own.pk, "feedback"]),

@@ -108,6 +108,7 @@ def test_anonymous_is_sent_to_login_from_every_url(client, stages):
         reverse("suggestions:list"),
         reverse("suggestions:create"),
         reverse("suggestions:bulk_assign"),
+        reverse("suggestions:bulk_assign_form"),
         reverse("suggestions:detail", args=[s.pk]),
         reverse("suggestions:reply_letter", args=[s.pk, reply.pk]),
         reverse("suggestions:reply_letter_preview", args=[s.pk, reply.pk]),
@@ -183,6 +184,20 @@ def test_only_the_office_may_bulk_assign(client, users, role, lead_department):
     assert "只有区政府办公室工作人员可以交办建议。" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_only_the_office_may_open_the_bulk_assign_form(client, users, role):
+    response = login(client, users[role]).get(reverse("suggestions:bulk_assign_form"))
+    if role == "office":
+        assert response.status_code == 200
+        assert 'name="lead"' in response.content.decode()
+    else:
+        assert response.status_code == 403
+        body = response.content.decode()
+        assert "只有区政府办公室工作人员可以交办建议。" in body
+        assert 'name="lead"' not in body and "<option" not in body
+    assert client.post(reverse("suggestions:bulk_assign_form")).status_code == 405
 
 
 @pytest.mark.parametrize("role", ROLES[1:])

@@ -163,6 +163,24 @@ def test_the_list_lets_the_office_tick_every_row_to_assign_drafts_or_print(clien
     assert "打印交办通知单（Word）" in page
 
 
+def test_the_bulk_assign_fields_come_on_demand(client, office, stages, lead_department):
+    """The list links to 批量交办's fields instead of rendering them: with JavaScript the
+    link fetches them into the list's form, without it the link shows the same page with
+    them (`bulk=1`), which the page's other links and the saved query do not keep."""
+    stages.draft()
+    client.force_login(office)
+    page = client.get(reverse("suggestions:list"), {"status": "draft"}).content.decode()
+    assert 'name="lead"' not in page
+    assert f'hx-get="{reverse("suggestions:bulk_assign_form")}"' in page
+    assert 'href="?status=draft&amp;bulk=1"' in page
+    page = client.get(reverse("suggestions:list"), {"status": "draft", "bulk": "1"})
+    body = page.content.decode()
+    assert 'name="lead"' in body and f'<option value="{lead_department.pk}"' in body
+    assert "交办所选建议" in body
+    assert page.context["full_query"] == "status=draft"
+    assert "bulk=1" not in page.context["query"]
+
+
 # ---------------------------------------------------------------------------------------
 # Re-assign, acknowledge
 
