@@ -15,6 +15,7 @@ from django.http import FileResponse
 from django.http import Http404
 from django.http import HttpResponse
 from django.http import HttpResponseRedirect
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
@@ -204,15 +205,24 @@ def bulk_assign(request):
                     )
         except ValidationError as refusal:
             messages.error(request, f"未交办任何建议：{refusal.messages[0]}")
-        else:
-            messages.success(request, f"已将{len(data['ids'])}件建议交办给{data['lead']}。")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"未交办任何建议：{error}")
-    return HttpResponseRedirect(
-        f"{reverse('suggestions:list')}?{query}" if query else reverse("suggestions:list")
-    )
+            return _bulk_refused(request, form, query, status=409)
+        messages.success(request, f"已将{len(data['ids'])}件建议交办给{data['lead']}。")
+        return HttpResponseRedirect(
+            f"{reverse('suggestions:list')}?{query}" if query else reverse("suggestions:list")
+        )
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, f"未交办任何建议：{error}")
+    return _bulk_refused(request, form, query, status=400)
+
+
+def _bulk_refused(request, form, query: str, *, status: int):
+    """The list as it was (its query), with what was chosen kept: the rows ticked, the
+    departments and the date, and the reason above."""
+    request.GET = QueryDict(query)
+    context = _list_context(request, bulk_form=form)
+    context["ticked"] = set(request.POST.getlist("ids"))
+    return render(request, "suggestions/suggestion_list.html", context, status=status)
 
 
 # ---------------------------------------------------------------------------------------
