@@ -10,9 +10,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,6 +19,7 @@ import requests
 
 from tests.project.processes import FreshDatabase
 from tests.project.processes import manage
+from tests.project.processes import start_gunicorn
 from tests.suggestions.test_import_rows import good_row
 from tests.suggestions.test_import_rows import xlsx
 
@@ -57,24 +55,6 @@ services.assignment_acknowledge(suggestion=item, actor=handler)
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    for _ in range(150):
-        if process.poll() is not None:
-            pytest.fail(f"the server at {url} stopped: {log.read_text()}")
-        try:
-            requests.get(f"{url}/accounts/login/", timeout=20)
-            return
-        except requests.ConnectionError:  # not listening yet (a timeout is a failure)
-            time.sleep(0.2)
-    pytest.fail(f"the server at {url} did not listen within 30 s")
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
     base = tmp_path_factory.mktemp("two-servers")
@@ -100,27 +80,11 @@ def servers(tmp_path_factory):
     urls, processes = [], []
     try:
         for name in ("a", "b"):
-            port = free_port()
             own = {**env, "TMPDIR": str(base / f"tmp-{name}")}
             Path(own["TMPDIR"]).mkdir()
-            process = subprocess.Popen(
-                [
-                    str(Path(sys.executable).parent / "gunicorn"),
-                    "config.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "1",
-                    "--no-control-socket",
-                ],
-                cwd=ROOT,
-                env=own,
-                stdout=subprocess.DEVNULL,
-                stderr=(base / f"server-{name}.log").open("w"),
-            )
+            url, process = start_gunicorn(own, base / f"server-{name}.log")
+            urls.append(url)
             processes.append(process)
-            urls.append(f"http://127.0.0.1:{port}")
-            wait_until_up(urls[-1], process, base / f"server-{name}.log")
         yield urls[0], urls[1], env
     finally:
         for process in processes:
