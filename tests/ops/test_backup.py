@@ -3,8 +3,10 @@ damaged backup, a non-empty target and a used output directory are refused.
 
 The same tests run on SQLite and on PostgreSQL (DATABASE_URL); the vendor comes from the
 connection. They commit for real (transaction=True), since pg_dump reads through its own
-session; serialized_rollback brings back the rows the migrations fill (role groups,
-calendar) that the flush after each such test removes."""
+session; each writes again the rows the migrations fill (role groups, calendar), which the
+flush after an earlier such test removes. (Not serialized_rollback: the flush after a
+transactional test without it runs post_migrate, which makes the role groups again, and
+the serialized rows would then collide with them.)"""
 
 import json
 import shutil
@@ -20,9 +22,20 @@ from django.db.migrations.loader import MigrationLoader
 
 from ops import backup
 from suggestions.models import Reply
+from tests.browser.helpers import write_reference_data
 from tests.factories import DepartmentFactory
 
-committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+@pytest.fixture
+def reference_data(transactional_db):
+    write_reference_data()
+
+
+def committed(test):
+    """A test that commits for real, on the reference rows the migrations fill."""
+    return pytest.mark.django_db(transaction=True)(pytest.mark.usefixtures("reference_data")(test))
+
+
 LETTER = "letters/2024/03/dafuhan.pdf"
 
 
