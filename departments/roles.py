@@ -175,6 +175,7 @@ def may_review_drafts(user) -> bool:
 
 
 REGISTER_REFUSED = "只有区政府办公室工作人员可以登记建议。"
+ASSIGN_REFUSED = "只有区政府办公室工作人员可以交办建议。"
 PRINT_REFUSED = "打印公文仅供区政府办公室、督查室和承办单位使用。"
 
 

@@ -14,6 +14,7 @@ says what was imported, or each row's problem if the data changed since the prev
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 from collections.abc import Iterator
@@ -100,12 +101,12 @@ def download_build(*, download_id: int) -> Download:
     download = Download.objects.select_related("user").get(pk=download_id)
     if not claimed:
         return download
+    # A builder that only reads the data may read it on the replica (the download's own
+    # row stays on the primary); the import writes, so reads the primary.
+    reads = replica_reads() if download.kind in READ_ONLY else contextlib.nullcontext()
     try:
-        if download.kind == Download.Kind.IMPORT:
-            _build_import(download)  # writes, so reads the primary
-        else:
-            with replica_reads():  # the data; the download's own row stays on the primary
-                BUILDERS[download.kind](download)
+        with reads:
+            BUILDERS[download.kind](download)
     except Exception:
         logger.exception("Download %s failed", download_id)
         error = IMPORT_FAILED if download.kind == Download.Kind.IMPORT else FAILED
@@ -145,9 +146,6 @@ def _build_report(download: Download) -> None:
     Download.objects.filter(pk=download.pk).update(
         status=Download.Status.DONE, file=download.file.name, finished_at=timezone.now()
     )
-
-
-BUILDERS = {Download.Kind.SUGGESTIONS: _build_suggestions, Download.Kind.REPORT: _build_report}
 
 
 def import_request(*, user, token: str, filename: str, update: bool) -> Download:
@@ -210,6 +208,14 @@ def _finish(
         outcome=audit.Outcome.FAILURE if error else audit.Outcome.SUCCESS,
         detail=f"后台导入（第{download.pk}号）：{error or result}"[:900],
     )
+
+
+BUILDERS = {
+    Download.Kind.SUGGESTIONS: _build_suggestions,
+    Download.Kind.REPORT: _build_report,
+    Download.Kind.IMPORT: _build_import,
+}
+READ_ONLY = {Download.Kind.SUGGESTIONS, Download.Kind.REPORT}
 
 
 def _reporting(rows: Iterator[list], download_id: int) -> Iterator[list]:

@@ -110,11 +110,13 @@ def _link_rows(rows) -> None:
         s.detail_url = f"{head}{s.pk}{tail}"
 
 
-def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
+def _list_context(request, *, query: QueryDict | None = None, bulk_form=None) -> dict[str, Any]:
+    """The list page: `query` is its conditions (the request's GET unless given)."""
+    conditions = request.GET if query is None else query
     today = timezone.localdate()
     window = due_soon(today)
     filterset = SuggestionFilter(
-        request.GET or None,
+        conditions or None,
         queryset=suggestion_list(request.user, today=today, window=window),
         today=today,
         window=window,
@@ -122,23 +124,23 @@ def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
     )
     qs = filterset.qs if filterset.is_bound else filterset.queryset
     sort = filterset.form.cleaned_data.get("o") if filterset.is_bound else None
-    keys = list_keys(request.GET, sort)
-    page = paging.list_page(request.GET, qs, keys, per_page=PAGE_SIZE)
-    params = request.GET.copy()
+    keys = list_keys(conditions, sort)
+    page = paging.list_page(conditions, qs, keys, per_page=PAGE_SIZE)
+    params = conditions.copy()
     # 批量交办's fields come on demand (bulk_assign_form): on a page without JavaScript,
     # the link to them asks for this page again with `bulk=1`, which no other link keeps.
     params.pop(SHOW_BULK_FORM, None)
     full_query = params.urlencode()
     for name in paging.PAGE_PARAMS:
         params.pop(name, None)
-    if bulk_form is None and request.GET.get(SHOW_BULK_FORM):
+    if bulk_form is None and conditions.get(SHOW_BULK_FORM):
         bulk_form = forms.BulkAssignForm()
     _link_rows(page)
     return {
         "filter": filterset,
         "page": page,
         "query": params.urlencode(),
-        "sort": request.GET.get("o", ""),
+        "sort": conditions.get("o", ""),
         "deadline_labels": DeadlineState.LABELS,
         # The rows' labels looked up in one dict each (get_FOO_display builds its own).
         "status_labels": dict(Status.choices),
@@ -149,12 +151,12 @@ def _list_context(request, *, bulk_form=None) -> dict[str, Any]:
         "has_drafts": any(s.status == Status.DRAFT for s in page),
         "bulk_form": bulk_form,
         "full_query": full_query,
-        "todo_label": TODO_LABELS.get(request.GET.get("todo", "")),
+        "todo_label": TODO_LABELS.get(conditions.get("todo", "")),
         "primary_filters": PRIMARY_FILTERS,
         "more_active": sum(
             1
             for name in filterset.form.fields
-            if name not in (*PRIMARY_FILTERS, "o", "todo") and request.GET.get(name)
+            if name not in (*PRIMARY_FILTERS, "o", "todo") and conditions.get(name)
         ),
         # Read only by the full page's filter bar (a query set: the partial never asks).
         "saved_filters": request.user.saved_filters.all(),
@@ -168,16 +170,13 @@ def suggestion_list_view(request):
     return render(request, "suggestions/suggestion_list.html", context)
 
 
-BULK_ASSIGN_REFUSED = "只有区政府办公室工作人员可以交办建议。"
-
-
 @require_GET
 def bulk_assign_form(request):
     """批量交办's fields (主办单位, 会办单位, 交办日期 and the button), asked for by the list
     when the office opens them: the list no longer renders the two department lists on
     every page (issue 17). They join the list's form around them (#bulk-assign)."""
     if not roles.may_register(request.user):
-        raise PermissionDenied(BULK_ASSIGN_REFUSED)
+        raise PermissionDenied(roles.ASSIGN_REFUSED)
     return render(request, "suggestions/_bulk_assign.html", {"bulk_form": forms.BulkAssignForm()})
 
 
@@ -185,7 +184,7 @@ def bulk_assign_form(request):
 def bulk_assign(request):
     """Assign several drafts at once; all of them or none."""
     if not roles.may_register(request.user):
-        raise PermissionDenied(BULK_ASSIGN_REFUSED)
+        raise PermissionDenied(roles.ASSIGN_REFUSED)
     query = request.POST.get("query", "")
     form = forms.BulkAssignForm(
         request.POST,
@@ -219,8 +218,7 @@ def bulk_assign(request):
 def _bulk_refused(request, form, query: str, *, status: int):
     """The list as it was (its query), with what was chosen kept: the rows ticked, the
     departments and the date, and the reason above."""
-    request.GET = QueryDict(query)
-    context = _list_context(request, bulk_form=form)
+    context = _list_context(request, query=QueryDict(query), bulk_form=form)
     context["ticked"] = set(request.POST.getlist("ids"))
     return render(request, "suggestions/suggestion_list.html", context, status=status)
 
