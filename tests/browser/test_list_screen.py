@@ -71,9 +71,15 @@ def test_select_all_ticks_the_page_and_the_bar_counts(page, live_server, items):
     ticked = page.locator('input[name="ids"]:checked').count()
     assert ticked == page.locator('input[name="ids"]').count() > 1
     expect(bar.locator("[data-selected-count]")).to_have_text(f"已选{ticked}件")
-    # The bar floats: at the top of the list its buttons are still on screen.
+    # Ticking a draft brings 批量交办's fields into the bar; measure once they are in
+    # place (the pickers built), not while the fragment is being laid out.
+    expect(bar.locator(".field-lead .ts-control")).to_be_visible()
+    # The bar floats: at the top of the list its buttons are still on screen. Chromium
+    # may place a sticky box one frame after its content grew, so wait for a frame.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     box = bar.bounding_box()
     assert box is not None and box["y"] + box["height"] <= 768, box
+    assert box["y"] < page.locator("#results tbody tr").last.bounding_box()["y"], box
 
 
 def test_a_saved_filter_opens_the_same_conditions(page, live_server, items):
