@@ -116,7 +116,9 @@ class SuggestionEditForm(VersionedForm, SuggestionForm):
                     self.fields[name].help_text = "已交办，不能修改"
 
 
-class AssignForm(VersionedForm):
+class AssignFields(forms.Form):
+    """主办单位, 会办单位 and 交办日期: one item's 交办 and the list's 批量交办 ask the same."""
+
     lead = forms.ModelChoiceField(
         label="主办单位",
         queryset=active_departments(),
@@ -139,27 +141,19 @@ class AssignForm(VersionedForm):
         return cleaned
 
 
+class AssignForm(AssignFields, VersionedForm):
+    field_order = ["version", "lead", "co_departments", "assigned_on"]
+
+
 class ReassignForm(AssignForm):
     reason = forms.CharField(label="重新交办原因", widget=TEXTAREA, required=False)
 
 
-class BulkAssignForm(PlainForm):
+class BulkAssignForm(AssignFields, PlainForm):
     ids = forms.ModelMultipleChoiceField(
         queryset=Suggestion.objects.none(), error_messages={"required": "请先勾选要交办的建议。"}
     )
-    lead = forms.ModelChoiceField(
-        label="主办单位",
-        queryset=active_departments(),
-        empty_label="（请选择）",
-        widget=DepartmentSelect,
-    )
-    co_departments = forms.ModelMultipleChoiceField(
-        label="会办单位",
-        queryset=active_departments(),
-        required=False,
-        widget=DepartmentSelectMultiple,
-    )
-    assigned_on = forms.DateField(label="交办日期", widget=DATE, initial=timezone.localdate)
+    field_order = ["ids", "lead", "co_departments", "assigned_on"]
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -156,6 +156,30 @@ def test_bulk_assign_without_a_selection(client, office, lead_department):
     assert "未交办任何建议：请先勾选要交办的建议。" in response.content.decode()
 
 
+def test_bulk_assign_lead_also_as_co_is_refused_beside_the_field(
+    client, office, stages, lead_department
+):
+    """批量交办 shares 交办's fields and their check: the same error, beside 会办单位, with
+    the rows still ticked and nothing assigned."""
+    draft = stages.draft()
+    client.force_login(office)
+    response = client.post(
+        reverse("suggestions:bulk_assign"),
+        {
+            "ids": [draft.pk],
+            "lead": lead_department.pk,
+            "co_departments": [lead_department.pk],
+            "assigned_on": iso(today()),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "区房管局已是主办单位，不能同时作为会办单位。" in page
+    assert f'name="ids" value="{draft.pk}" aria-label="选择{draft.code}" checked' in page
+    assert fresh(draft).status == Status.DRAFT
+    assert not Assignment.objects.exists()
+
+
 def test_the_list_lets_the_office_tick_every_row_to_assign_drafts_or_print(client, office, stages):
     """Every row can be ticked (the print buttons take any item); bulk assign takes only
     drafts (test_bulk_assign_refuses_a_non_draft_and_assigns_nothing)."""
