@@ -3,7 +3,9 @@ import zoneinfo
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
+from django.db.models.signals import post_migrate
 from django.utils import timezone
 
 from departments.models import Department
@@ -20,8 +22,14 @@ from tests.factories import SuggestionFactory
 from tests.factories import handler_user
 from tests.factories import office_user
 from tests.factories import supervisor_user
+from tests.reference import restore_after_flush
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+# After a transactional test's flush, the calendar and the policy come back (tests/reference.py).
+post_migrate.connect(
+    restore_after_flush, sender=apps.get_app_config("suggestions"), dispatch_uid="tests.reference"
+)
 
 
 def promise(outcome: str, replied_on: dt.date | None = None) -> dt.date | None:

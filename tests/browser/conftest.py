@@ -8,7 +8,6 @@ import os
 
 import pytest
 
-from tests.browser.helpers import write_reference_data
 from tests.system_parts import require_cjk_fonts
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -61,21 +60,3 @@ def login(page, live_server, username, password="Test-pass-1"):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Each browser test starts with the rows the data migrations wrote (role groups,
-    calendar, deadline policy): a live-server test empties the database when it ends.
-    (Serialized rollback cannot restore them: its copy hangs on the database connection
-    object, and once Playwright starts the test code gets a fresh connection.)"""
-    write_reference_data()
-
-
-@pytest.fixture(scope="package", autouse=True)
-def restore_reference_data(django_db_setup, django_db_blocker):
-    """Put the migrations' rows back after the last browser test's flush, for the tests
-    that run later in the same database."""
-    yield
-    with django_db_blocker.unblock():
-        write_reference_data()

@@ -1,12 +1,11 @@
 """Shared pieces for the browser journeys: dates as the app sees them (Asia/Shanghai), a
-small valid PDF, screenshots, and the reference rows the data migrations write (role groups,
-working-day calendar, deadline policy), which a live-server test's flush removes."""
+small valid PDF, screenshots. (The rows the data migrations write come back after every
+flush: tests/reference.py.)"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import importlib
 import zoneinfo
 from pathlib import Path
 
@@ -52,17 +51,6 @@ def shot(page, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
-def write_reference_data() -> None:
-    """Run the data migrations' forward steps again; both are idempotent."""
-    from django.apps import apps
-
-    for module, step in (
-        ("departments.migrations.0002_create_role_groups", "create_groups"),
-        ("suggestions.migrations.0002_fill_calendar_and_policy", "fill"),
-    ):
-        getattr(importlib.import_module(module), step)(apps, None)
 
 
 def pick(page, label: str, text: str, *, exact: bool = False) -> None:

@@ -22,9 +22,9 @@ from notices.models import Kind as NoticeKind
 from notices.models import Notification
 from suggestions import exports
 from suggestions.models import ExportLog
-from tests.browser.helpers import write_reference_data
 from tests.conftest import office_user
 from tests.factories import SuggestionFactory
+from tests.reference import write_reference_data
 from tests.reports.conftest import demo  # noqa: F401  (the reference scenario)
 
 EXPORT = reverse("excel:export")

@@ -116,8 +116,8 @@ def test_two_threads_at_once_create_each_reminder_once(
     office, lead_handler, co_handler, lead_department, co_department
 ):
     """PostgreSQL: two connections insert at once against the unique key."""
-    from tests.browser.helpers import write_reference_data
     from tests.conftest import Journey
+    from tests.reference import write_reference_data
 
     # Real commits: another such test before this one, in the same worker, may have emptied
     # the tables the migrations fill (the working-day calendar decides which reminders 6

@@ -22,8 +22,8 @@ from django.db.migrations.loader import MigrationLoader
 
 from ops import backup
 from suggestions.models import Reply
-from tests.browser.helpers import write_reference_data
 from tests.factories import DepartmentFactory
+from tests.reference import write_reference_data
 
 
 @pytest.fixture
