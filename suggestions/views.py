@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.db.models import Q
 from django.http import FileResponse
 from django.http import Http404
 from django.http import HttpResponse
@@ -67,7 +68,9 @@ def home(request):
     visible = suggestions_visible_to(request.user).order_by()
     years = years_of(visible)
     year = int(year) if year.isascii() and year.isdigit() else (years[0] if years else today.year)
-    scope = visible.filter(year=year)
+    # A split item counts once, as the statistics count it (DESIGN §11); a part counts on
+    # its own only for a user who cannot see its item (the department leading that part).
+    scope = visible.filter(Q(part_of__isnull=True) | ~Q(part_of__in=visible), year=year)
     # One grouped query for the three breakdowns (a few dozen groups), whatever the number
     # of items: one pass over the year's items instead of three.
     by_status, by_outcome, by_kind = Counter(), Counter(), Counter()

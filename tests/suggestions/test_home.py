@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from suggestions.models import Kind
 from suggestions.models import Status
+from suggestions.models import Suggestion
 from tests.factories import SuggestionFactory
 from tests.factories import UserFactory
 
@@ -76,3 +77,20 @@ def test_the_years_run_from_the_last_to_the_first_and_the_breakdowns_add_up(clie
     assert dict(context["kinds"]) == {Kind.SUGGESTION.label: 1, Kind.COMMUNITY_OPINION.label: 2}
     assert {label: n for label, n, _ in context["statuses"]}["待交办"] == 3
     assert client.get(HOME, {"year": "2023"}).context["total"] == 0
+
+
+def test_a_split_item_counts_once_and_a_part_where_its_item_is_not_seen(
+    client, office, lead_department, other_department, lead_handler, other_handler
+):
+    """The office's counts match the report's (DESIGN §11: the suggestion counts once, its
+    parts in no figure); a department that leads only a part sees that part counted."""
+    from tests.suggestions.services.test_grouping import split
+
+    item = SuggestionFactory(year=2024)
+    split(office, item, lead_department, other_department)
+    for user, total in ((office, 1), (lead_handler, 1), (other_handler, 1)):
+        client.force_login(user)
+        assert client.get(HOME, {"year": 2024}).context["total"] == total, user
+    client.force_login(office)
+    statuses = {v: n for _, n, v in client.get(HOME, {"year": 2024}).context["statuses"]}
+    assert statuses[Suggestion.objects.get(pk=item.pk).status] == 1
