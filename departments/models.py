@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -196,6 +200,19 @@ class CongressSession(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def latest_opened(cls, day: dt.date) -> CongressSession | None:
+        """This year's session opened on or before `day`: the one an item the office
+        registers now most likely came from (items raised at a session are registered
+        during and after it). Query."""
+        return cls.objects.filter(year=day.year, starts_on__lte=day).order_by("-starts_on").first()
+
+    @classmethod
+    def next_open(cls, day: dt.date) -> CongressSession | None:
+        """The session in progress on `day`, or else the next one: the one a deputy
+        drafting now writes for. Query."""
+        return cls.objects.filter(ends_on__gte=day).order_by("starts_on").first()
 
 
 class ApiToken(models.Model):

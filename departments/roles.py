@@ -247,6 +247,8 @@ class _TemplateAnswers:
         "deputy": is_deputy,
         "create_deputy_accounts": may_create_deputy_accounts,
         "review_drafts": may_review_drafts,
+        # The three administrators (三员) handle no items: no 首页, 我的待办 or 建议列表.
+        "work_on_items": lambda user: not administrator_home(user),
     }
 
     def __init__(self, user):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from departments.models import CongressSession
 from departments.models import Deputy
 from suggestions.bounds import LIMITS
+from suggestions.forms import offer_session
 from suggestions.models import Source
 from suggestions.models import Topic
 
@@ -32,6 +34,10 @@ class DraftForm(forms.Form):
         help_text="大会期间提出的建议须选择会议，联名须在该会议的联名截止时间前完成。",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_session(self, CongressSession.next_open(timezone.localdate()))
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()

@@ -41,6 +41,16 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def offer_session(form: forms.Form, session: CongressSession | None) -> None:
+    """A new item's 提出时间 and 所属会议 start as `session` (大会期间, that session), or as
+    闭会期间 when there is none, so that the defaults pass the intake check (大会期间 needs
+    a session) and are changed only when they differ. An edit keeps the item's values."""
+    if form.is_bound or "source" in form.initial:
+        return
+    form.fields["source"].initial = Source.SESSION if session else Source.RECESS
+    form.fields["session"].initial = session.pk if session else None
+
+
 class SuggestionForm(forms.Form):
     kind = forms.ChoiceField(label="类别", choices=Kind.choices, initial=Kind.SUGGESTION)
     source = forms.ChoiceField(label="提出时间", choices=Source.choices, initial=Source.SESSION)
@@ -95,6 +105,10 @@ class SuggestionForm(forms.Form):
         "co_signers",
         "received_on",
     ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_session(self, CongressSession.latest_opened(timezone.localdate()))
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()

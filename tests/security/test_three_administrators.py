@@ -105,7 +105,12 @@ def test_each_administrator_starts_in_its_own_area_and_sees_no_items(client, db,
     user = UserFactory(username=role, role=role, is_staff=role == "sysadmin")
     client.force_login(user)
     assert client.get(reverse("suggestions:home"))["Location"] == reverse(home)
+    assert client.get(reverse("suggestions:workspace"))["Location"] == reverse(home)
     assert client.get(reverse("suggestions:list")).context["page"].total.value == 0
+    # Nor does the navigation offer them the items' pages.
+    nav = client.get(reverse("notices:list")).content.decode().split("</nav>")[0]
+    for label in ("首页", "我的待办", "建议列表"):
+        assert f">{label}" not in nav
 
 
 def test_the_demo_has_the_three_administrators(db):
