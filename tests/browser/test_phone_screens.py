@@ -17,16 +17,22 @@ SHOWN_HEADERS = """() => [...document.querySelectorAll("table.cards thead th")]
     .map(th => th.innerText.trim())"""
 
 
+def phone_page(browser, live_server, username: str):
+    """A phone's page, logged in as `username` (its context closed by the caller)."""
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    login(page, live_server, username)
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
 def test_list_todo_and_detail_fit_a_phone(browser, live_server, stages):
     item = stages.ready(
         title="关于在彭浦新村老旧小区加装电梯并同步改造无障碍通道、增设非机动车充电设施的建议"
     )
     stages.replied(title="关于优化公交线路的建议")
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    login(page, live_server, stages.lead_handler.username)
-    page.wait_for_url(f"{live_server.url}/")
+    page = phone_page(browser, live_server, stages.lead_handler.username)
     for path in ("/suggestions/", "/workspace/", f"/suggestions/{item.pk}/"):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
@@ -41,7 +47,7 @@ def test_list_todo_and_detail_fit_a_phone(browser, live_server, stages):
     page.goto(f"{live_server.url}/suggestions/{item.pk}/")
     lead_first = page.locator("table.departments tbody tr").first
     expect(lead_first).to_contain_text("主办")
-    context.close()
+    page.context.close()
 
 
 # The office's other screens: their tables are not cards, so they scroll sideways inside
@@ -54,11 +60,7 @@ NARROWEST_CELL = """() => Math.min(...[...document.querySelectorAll(
 def test_the_offices_other_screens_fit_a_phone(browser, live_server, stages):
     for n in range(3):
         stages.replied(title=f"关于优化公交线路的建议{n}")
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    login(page, live_server, stages.office.username)
-    page.wait_for_url(f"{live_server.url}/")
+    page = phone_page(browser, live_server, stages.office.username)
     for path in OFFICE_PAGES:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
@@ -66,18 +68,14 @@ def test_the_offices_other_screens_fit_a_phone(browser, live_server, stages):
         if page.locator("table.data:not(.cards)").count():
             # 4.5em of 14 px text less the padding: three characters or more a line.
             assert page.evaluate(NARROWEST_CELL) >= 42, path
-    context.close()
+    page.context.close()
 
 
 def test_the_bulk_bar_stays_below_the_list_on_a_phone(browser, live_server, stages):
     """With its fields the bar is taller than half a phone's screen: it does not float."""
     for n in range(8):
         stages.draft(title=f"关于增设停车点的建议{n}")
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    login(page, live_server, stages.office.username)
-    page.wait_for_url(f"{live_server.url}/")
+    page = phone_page(browser, live_server, stages.office.username)
     page.goto(f"{live_server.url}/suggestions/")
     page.get_by_label("全选本页").check()
     expect(page.locator('input[name="ids"]:checked')).to_have_count(8)
@@ -86,4 +84,4 @@ def test_the_bulk_bar_stays_below_the_list_on_a_phone(browser, live_server, stag
     page.evaluate("window.scrollTo(0, 0)")
     assert bar.evaluate("b => getComputedStyle(b).position") == "static"
     assert bar.bounding_box()["y"] > PHONE["height"]
-    context.close()
+    page.context.close()
