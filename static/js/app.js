@@ -129,8 +129,21 @@
     if (!root.querySelectorAll) return;
     root.querySelectorAll("select[data-typeahead]").forEach(typeahead);
   }
+  // A refused form comes back with its errors, and a long page reloads at its top: bring
+  // the first error into view and put the cursor in its field.
+  function showFirstError() {
+    var error = document.querySelector("form .has-error, form p.error, form .alert.error");
+    if (!error) return;
+    var box = error.closest(".field") || error;
+    var field = box.querySelector(
+      ".ts-control input, input:not([type=hidden]), select:not(.tomselected), textarea"
+    );
+    box.scrollIntoView({ block: "center" });
+    if (field) field.focus({ preventScroll: true });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     typeaheads(document);
+    showFirstError();
   });
   document.addEventListener("htmx:load", function (event) {
     typeaheads(event.target);

@@ -86,10 +86,12 @@ def test_a_deputy_reads_the_letter_and_rates_on_a_phone(browser, live_server, tm
     assert opened.value.url == f"{live_server.url}{href}"
     opened.value.close()
 
-    # 不满意 without an opinion is refused, and the choice is kept.
+    # 不满意 without an opinion is refused, and the choice is kept. The page comes back at
+    # the reason (not at its top, a screen or more above), the cursor in the field.
     page.get_by_label("不满意").check()
     page.get_by_role("button", name="提交评价").click()
-    expect(page.get_by_text("选择不满意时，请填写具体意见。").first).to_be_visible()
+    expect(page.get_by_text("选择不满意时，请填写具体意见。").first).to_be_in_viewport()
+    expect(page.get_by_label("具体意见")).to_be_focused()
     expect(page.get_by_label("不满意")).to_be_checked()
     assert page.evaluate(NO_SIDEWAYS)
     page.get_by_label("具体意见").fill("电梯加装进度慢，请明确开工时间。")
