@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.safestring import mark_safe
 
 PALETTE = ["#1a7f37", "#0b5cad", "#b26b00", "#6e7781", "#a8161b", "#8250df"]
+LABEL_CHAR = 14  # the width a CJK character takes in the charts' 13 px text, with room
 
 
 def bar_chart(
@@ -24,8 +25,12 @@ def bar_chart(
 ) -> SafeString:
     """Horizontal bars with the label on the left and the value (and share) on the right."""
     top = max((value for _, value in items), default=0) or 1
-    label_width, value_width = 110, 110
-    plot = width - label_width - value_width
+    # The labels' column fits the longest (a department's full name, 13 px a character),
+    # the bars keep their length, and the chart grows wider instead of cutting a label.
+    label_width = max(110, LABEL_CHAR * max((len(label) for label, _ in items), default=0) + 12)
+    value_width = 110
+    plot = width - 220
+    width = label_width + plot + value_width
     height = len(items) * (bar_height + 10) + 10
     rows = []
     for index, (label, value) in enumerate(items):
@@ -58,15 +63,21 @@ def bar_chart(
                 share,
             )
         )
+    return _framed_svg(title, width, height, mark_safe("".join(rows)))
+
+
+def _framed_svg(title: str, width: float, height: float, body: SafeString) -> SafeString:
+    """The chart in a frame that scrolls sideways on a narrow screen, where the chart keeps
+    a readable width (app.css) instead of shrinking its text to 7 px."""
     return format_html(
-        '<svg class="chart" role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" '
-        'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
-        "<title>{}</title>{}</svg>",
+        '<div class="chart-frame"><svg class="chart" role="img" aria-label="{}" '
+        'viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        'xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg></div>',
         title,
         width,
         height,
         title,
-        mark_safe("".join(rows)),
+        body,
     )
 
 
@@ -101,12 +112,4 @@ def column_chart(
             for i, (label, value) in enumerate(items)
         ),
     )
-    return format_html(
-        '<svg class="chart" role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" '
-        'xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',
-        title,
-        width,
-        height,
-        title,
-        columns,
-    )
+    return _framed_svg(title, width, height, columns)
