@@ -21,6 +21,9 @@ class PublicSearchForm(forms.Form):
         required=False,
         min_value=2000,
         max_value=2100,
+        # Text, not type=number: a browser blanks a number box holding "abc", and the
+        # value the error speaks of must stay in view to be corrected.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
         error_messages={
             "invalid": "年度须为四位数字，如 2023。",
             "min_value": "年度须在2000至2100之间。",

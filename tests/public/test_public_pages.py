@@ -256,3 +256,10 @@ def test_list_runs_a_fixed_number_of_queries(client, replies, n):
 def test_detail_runs_a_fixed_number_of_queries(client, replies, n):
     published = [replies.published() for _ in range(n)]
     assert count(client, detail_url(published[-1])) == DETAIL_QUERIES
+
+
+def test_a_bad_year_stays_in_its_box_to_be_corrected(client, replies):
+    """The box is text, not type=number (which a browser blanks when it holds "abc")."""
+    page = client.get(LIST, {"year": "abc"}).content.decode()
+    box = re.search(r'<input[^>]*name="year"[^>]*>', page).group(0)
+    assert 'type="text"' in box and 'value="abc"' in box and 'inputmode="numeric"' in box
