@@ -86,8 +86,15 @@ class User(AbstractUser):
         verbose_name = verbose_name_plural = "用户"
 
     def __str__(self):
-        full = f"{self.last_name}{self.first_name}".strip()
-        return full or self.username
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        """Chinese order, no space: 王静 (Django's default is "静 王")."""
+        return f"{self.last_name}{self.first_name}".strip()
+
+    def get_short_name(self) -> str:
+        """The admin's 欢迎 line: the whole name (a given name alone reads oddly)."""
+        return self.get_full_name() or self.username
 
     @property
     def display_name(self) -> str:
