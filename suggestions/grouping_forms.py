@@ -74,24 +74,25 @@ class SplitForm(VersionedForm):
         super().__init__(*args, **kwargs)
         for n in range(1, MAX_PARTS + 1):
             self.fields[f"matter_{n}"] = forms.CharField(
-                label=f"第{n}部分 办理事项", required=False, max_length=60
+                label="办理事项", required=False, max_length=60
             )
             self.fields[f"lead_{n}"] = forms.ModelChoiceField(
-                label=f"第{n}部分 主办单位",
+                label="主办单位",
                 queryset=active_departments(),
                 required=False,
                 empty_label="（请选择）",
                 widget=DepartmentSelect,
             )
             self.fields[f"co_{n}"] = forms.ModelMultipleChoiceField(
-                label=f"第{n}部分 会办单位",
+                label="会办单位",
                 queryset=active_departments(),
                 required=False,
                 widget=DepartmentSelectMultiple,
             )
 
     def part_rows(self):
-        """The bound fields row by row, for the template."""
+        """The bound fields part by part: the page groups each under 第n部分 (the fields'
+        own labels stay short)."""
         return [
             (n, self[f"matter_{n}"], self[f"lead_{n}"], self[f"co_{n}"])
             for n in range(1, MAX_PARTS + 1)

@@ -233,3 +233,18 @@ def test_assigning_a_primary_assigns_every_merged_item(client, office, lead_depa
     assert fresh(member).assignments.get().department == lead_department
     assert Suggestion.objects.filter(assigned_on=today()).count() == 2
     assert fresh(member).due_on == fresh(primary).due_on > today() - dt.timedelta(days=1)
+
+
+def test_the_split_page_groups_each_parts_fields(client, office):
+    """办理事项, 主办单位 and 会办单位 stand together under 第n部分, not in one long column."""
+    from suggestions.services.grouping import MAX_PARTS
+
+    item = SuggestionFactory(year=2026)
+    client.force_login(office)
+    page = client.get(action_url(item, "split")).content.decode()
+    parts = page.split('<fieldset class="part-row">')[1:]
+    assert len(parts) == MAX_PARTS
+    for n, part in enumerate(parts, 1):
+        assert f"<legend>第{n}部分{'（可不填）' if n > 2 else ''}</legend>" in part
+        for name in (f"matter_{n}", f"lead_{n}", f"co_{n}"):
+            assert f'name="{name}"' in part
