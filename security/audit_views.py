@@ -18,6 +18,7 @@ from security.exports import audit_workbook_file
 from security.models import AuditEvent
 
 PAGE_SIZE = 100
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AuditFilterForm(forms.Form):
@@ -29,8 +30,8 @@ class AuditFilterForm(forms.Form):
     )
     username = forms.CharField(label="用户名", max_length=150, required=False)
     address = forms.GenericIPAddressField(label="地址", required=False)
-    since = forms.DateField(label="起始日期", required=False)
-    until = forms.DateField(label="截止日期", required=False)
+    since = forms.DateField(label="起始日期", required=False, widget=DATE)
+    until = forms.DateField(label="截止日期", required=False, widget=DATE)
 
     def clean(self):
         cleaned = super().clean()

@@ -214,6 +214,8 @@ def test_the_auditor_filters_and_exports(client, auditor):
     client.force_login(auditor)
     page = client.get(reverse("security:audit"), {"username": "mallory"}).content.decode()
     assert "mallory" in page and "alice" not in page
+    # The dates are picked from a calendar, as the other pages' dates are.
+    assert 'type="date" name="since"' in page and 'type="date" name="until"' in page
     response = client.get(reverse("security:audit_export"), {"kind": "login_failed"})
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.active.iter_rows(values_only=True))
