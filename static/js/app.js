@@ -70,6 +70,18 @@
     if (name || box.name === "ids") countSelection(box.form);
   });
 
+  // A box that narrows a long list of choices (data-filter-choices="#list"): the entries
+  // whose text does not hold what is typed hide; ticked ones stay ticked either way.
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    var target = box.getAttribute && box.getAttribute("data-filter-choices");
+    if (!target) return;
+    var words = box.value.trim();
+    document.querySelectorAll(target + " > *").forEach(function (entry) {
+      entry.hidden = words !== "" && entry.textContent.indexOf(words) === -1;
+    });
+  });
+
   // Type-ahead pickers (suggestions/pickers.py): every <select data-typeahead> becomes a
   // Tom Select. An empty attribute filters the rendered options; a URL asks the server
   // for matches as the user types. The <select> stays the form's field, and its change
