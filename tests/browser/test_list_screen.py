@@ -138,8 +138,14 @@ def test_bulk_assign_fields_load_when_a_draft_is_ticked(page, live_server, items
     expect(page.locator("#results tbody tr")).to_have_count(1)
     assert page.locator('select[name="lead"]').count() == 0
     page.locator('input[name="ids"]').first.check()
-    expect(page.locator(".field-lead .ts-control")).to_be_visible()
+    control = page.locator(".field-lead .ts-control")
+    expect(control).to_be_visible()
+    height = control.bounding_box()["height"]
     pick(page, "主办单位", "区房管局")
+    # Still focused, with a name chosen, the picker keeps its height: the button beside it
+    # must not move between the press and the release of a click (it once did, and the
+    # click fell on the fieldset).
+    assert control.bounding_box()["height"] == height
     page.get_by_role("button", name="交办所选建议").click()
     expect(page.get_by_role("status")).to_contain_text("已将1件建议交办给区房管局。")
     page.wait_for_url("**/suggestions/?q=*")
