@@ -77,9 +77,13 @@
     var target = box.getAttribute && box.getAttribute("data-filter-choices");
     if (!target) return;
     var words = box.value.trim();
+    var shown = 0;
     document.querySelectorAll(target + " > *").forEach(function (entry) {
       entry.hidden = words !== "" && entry.textContent.indexOf(words) === -1;
+      if (!entry.hidden) shown += 1;
     });
+    var none = document.querySelector('[data-filter-empty="' + target + '"]');
+    if (none) none.hidden = shown > 0;
   });
 
   // Type-ahead pickers (suggestions/pickers.py): every <select data-typeahead> becomes a
@@ -147,15 +151,20 @@
     var error = document.querySelector("form .has-error, form p.error, form .alert.error");
     if (!error) return;
     var box = error.closest(".field") || error;
-    var field = box.querySelector(
-      ".ts-control input, input:not([type=hidden]), select:not(.tomselected), textarea"
-    );
     box.scrollIntoView({ block: "center" });
+    // A picker (Tom Select) opens its list on focus, which would cover the error: leave
+    // it to the user's click.
+    if (box.querySelector(".ts-wrapper")) return;
+    var field = box.querySelector("input:not([type=hidden]), select, textarea");
     if (field) field.focus({ preventScroll: true });
   }
   document.addEventListener("DOMContentLoaded", function () {
     typeaheads(document);
     showFirstError();
+    // A list re-rendered with rows still ticked (a refused bulk assign) counts them.
+    document.querySelectorAll("form [data-bulk-bar]").forEach(function (bar) {
+      countSelection(bar.closest("form"));
+    });
   });
   document.addEventListener("htmx:load", function (event) {
     typeaheads(event.target);

@@ -149,3 +149,21 @@ def test_bulk_assign_fields_load_when_a_draft_is_ticked(page, live_server, items
     page.get_by_role("button", name="交办所选建议").click()
     expect(page.get_by_role("status")).to_contain_text("已将1件建议交办给区房管局。")
     page.wait_for_url("**/suggestions/?q=*")
+
+
+def test_a_refused_bulk_assign_keeps_the_ticks_counted_and_its_error_in_view(
+    page, live_server, items
+):
+    """No 主办单位 chosen: the server's error shows beside the field (no browser popup,
+    the form is novalidate), in view, the picker's list closed so as not to cover it, and
+    the bar still counts the row ticked."""
+    login(page, live_server, "office")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/suggestions/?q=环境的建议00")
+    page.locator('input[name="ids"]').first.check()
+    expect(page.locator(".field-lead .ts-control")).to_be_visible()
+    page.get_by_role("button", name="交办所选建议").click()
+    error = page.locator(".field-lead .error")
+    expect(error).to_be_in_viewport()
+    expect(page.locator(".field-lead .ts-dropdown")).to_be_hidden()
+    expect(page.locator("[data-selected-count]")).to_have_text("已选1件")

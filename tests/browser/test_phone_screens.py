@@ -11,7 +11,9 @@ from tests.browser.conftest import login
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-NO_SIDEWAYS = "document.scrollingElement.scrollWidth <= window.innerWidth"
+# Against the phone's width, not window.innerWidth: a mobile browser widens its viewport
+# to a page that is too wide, and innerWidth follows it.
+NO_SIDEWAYS = f"document.scrollingElement.scrollWidth <= {PHONE['width']}"
 SHOWN_HEADERS = """() => [...document.querySelectorAll("table.cards thead th")]
     .filter(th => th.closest("thead").getBoundingClientRect().height > 1 && th.checkVisibility())
     .map(th => th.innerText.trim())"""
