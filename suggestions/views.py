@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections import Counter
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -57,12 +58,23 @@ from suggestions.workspace import workspace_sections
 PAGE_SIZE = 50
 
 
+def _for_those_who_handle_items(view):
+    """首页, 我的待办 and 建议列表: the three administrators (三员), who handle no items,
+    and a deputy are sent to their own areas (`roles.start_page`) instead."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        area = roles.start_page(request.user)
+        if area:
+            return redirect(area)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_for_those_who_handle_items
 def home(request):
-    """The year's counts by status and outcome, over what the user may see. The three
-    administrators (三员) see no items: each starts in its own area."""
-    area = roles.start_page(request.user)
-    if area:
-        return redirect(area)
+    """The year's counts by status and outcome, over what the user may see."""
     year = request.GET.get("year", "")
     today = timezone.localdate()
     visible = suggestions_visible_to(request.user).order_by()
@@ -166,10 +178,8 @@ def _list_context(request, *, query: QueryDict | None = None, bulk_form=None) ->
     }
 
 
+@_for_those_who_handle_items
 def suggestion_list_view(request):
-    area = roles.administrator_home(request.user)
-    if area:  # the three administrators (三员) handle no items
-        return redirect(area)
     context = _list_context(request)
     if request.htmx and request.htmx.target == "results":
         return render(request, "suggestions/_results.html", context)
@@ -518,10 +528,8 @@ def action_view(request, pk, name):
 # 我的待办
 
 
+@_for_those_who_handle_items
 def workspace(request):
-    area = roles.administrator_home(request.user)
-    if area:  # the three administrators (三员) handle no items
-        return redirect(area)
     sections = workspace_sections(request.user)
     return render(
         request,
